@@ -1,0 +1,92 @@
+"""Execute chapter notebooks the way a reader does, top to bottom, and keep notebooks committed clean."""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+CHECK_MARKER = "# NBVAL_CHECK_OUTPUT"
+
+
+@dataclass
+class ChapterRun:
+    """What one chapter's execution produced: where, how long, and the first error if any (ch. 01)."""
+
+    notebook: Path
+    executed: Path | None
+    seconds: float
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def execute_notebook(path: Path, timeout: int = 1800) -> nbformat.NotebookNode:
+    """Run a notebook in a fresh kernel with its own folder as working directory (ch. 01)."""
+    from nbclient import NotebookClient
+
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
+    client.execute()
+    return nb
+
+
+def run_chapter(path: Path, out_dir: Path) -> ChapterRun:
+    """Execute one chapter into `out_dir`, timing it; a failure is recorded, not raised (ch. 01)."""
+    from nbclient.exceptions import CellExecutionError
+
+    start = time.perf_counter()
+    try:
+        nb = execute_notebook(path)
+    except CellExecutionError as exc:
+        first_line = next((line for line in str(exc).splitlines() if "Error" in line), str(exc)[:200])
+        return ChapterRun(Path(path), None, time.perf_counter() - start, first_line.strip())
+    seconds = time.perf_counter() - start
+    out_dir.mkdir(parents=True, exist_ok=True)
+    executed = out_dir / Path(path).name
+    nbformat.write(nb, executed)
+    return ChapterRun(Path(path), executed, seconds)
+
+
+def is_checked(cell) -> bool:
+    """Whether nbval compares this cell's stored output (ch. 01)."""
+    return cell.cell_type == "code" and CHECK_MARKER in cell.source
+
+
+def strip_unchecked(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Mark checked cells `keep_output` and strip every other output, as nbstripout would (ch. 01)."""
+    from nbstripout import strip_output
+
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        if is_checked(cell):
+            cell.metadata["keep_output"] = True
+        else:
+            cell.metadata.pop("keep_output", None)
+    return strip_output(nb, keep_output=False, keep_count=False, keep_id=True)
+
+
+def store_checked_outputs(source: nbformat.NotebookNode, executed: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Copy the executed outputs of checked cells into the committed notebook, strip the rest (ch. 01)."""
+    if len(source.cells) != len(executed.cells):
+        raise ValueError("the executed notebook has a different number of cells than its source")
+    for mine, ran in zip(source.cells, executed.cells):
+        if is_checked(mine):
+            mine.outputs = ran.outputs
+    return strip_unchecked(source)
+
+
+def smoke_environment() -> dict[str, str]:
+    """Environment for offline smoke runs: no hub, seeded hashing, quiet tokenizers (ch. 01)."""
+    env = dict(os.environ)
+    env.update(GENAI_PROFILE="smoke", HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
+               PYTHONHASHSEED="0", TOKENIZERS_PARALLELISM="false")
+    return env

@@ -1,0 +1,291 @@
+"""Executed notebooks in, blog posts out: frontmatter, figures and audio as files, no notebook junk."""
+from __future__ import annotations
+
+import base64
+import copy
+import datetime as dt
+import html
+import json
+import re
+import shutil
+import tempfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import yaml
+
+COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
+DEFAULT_REPO = "genai-course/genai-course"
+FIGURE_PREFIX = "figure"
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+_STYLE_BLOCK = re.compile(r"<style[^>]*>.*?</style>", re.S | re.I)
+_PROGRESS = re.compile(r"<progress[^>]*>.*?</progress>|<progress[^>]*/?>", re.S | re.I)
+_TAGS = re.compile(r"<[^>]+>")
+_AUDIO_DATA_URI = re.compile(r"""src=["']data:(audio/[\w.+-]+);base64,([^"']+)["']""", re.I)
+_WIDGET_MIMES = {"application/vnd.jupyter.widget-view+json", "application/vnd.jupyter.widget-state+json"}
+_AUDIO_SUFFIX = {"audio/wav": ".wav", "audio/x-wav": ".wav", "audio/wave": ".wav", "audio/mpeg": ".mp3",
+                 "audio/ogg": ".ogg", "audio/flac": ".flac", "audio/mp4": ".m4a"}
+
+
+class PostError(Exception):
+    """Bad renderer input or an output that would be overwritten: reported as one line (ch. 01)."""
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    """Read and validate a notebook, raising PostError with one line for every kind of bad input (ch. 01)."""
+    path = Path(path)
+    if not path.is_file():
+        raise PostError(f"{path}: no such file")
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PostError(f"{path}: not a notebook (not JSON: {exc.__class__.__name__})") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list) or "nbformat" not in raw:
+        raise PostError(f"{path}: not a notebook (no 'cells' list or 'nbformat' field)")
+    # Colab saves widget state without its required `state` key, which fails validation; we drop it anyway.
+    raw.get("metadata", {}).pop("widgets", None)
+    try:
+        nb = nbformat.from_dict(raw)
+        nbformat.validate(nb)
+    except nbformat.ValidationError as exc:
+        raise PostError(f"{path}: not a valid notebook ({str(exc).splitlines()[0]})") from None
+    return nb
+
+
+# ---------------------------------------------------------------- cleaning
+
+
+def _tags(cell) -> set[str]:
+    return set(cell.get("metadata", {}).get("tags", []))
+
+
+def strip_ansi(text: str) -> str:
+    """Remove terminal colour codes from text outputs and tracebacks (ch. 01)."""
+    return _ANSI.sub("", text)
+
+
+def _collapse_carriage_returns(text: str) -> str:
+    # A progress bar redrawn with \r leaves only its last state on a line.
+    return "\n".join(line.rsplit("\r", 1)[-1] for line in text.split("\n"))
+
+
+class _TableParser(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.rows: list[tuple[bool, list[str]]] = []
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+        self._in_head = False
+        self._row_is_head = False
+        self.tables = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables += 1
+        elif tag == "thead":
+            self._in_head = True
+        elif tag == "tr":
+            self._row, self._row_is_head = [], self._in_head
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+        elif tag == "br" and self._cell is not None:
+            self._cell.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag == "thead":
+            self._in_head = False
+        elif tag in ("td", "th") and self._cell is not None and self._row is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self.rows.append((self._row_is_head, self._row))
+            self._row = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def html_table_to_markdown(fragment: str) -> str | None:
+    """A pandas/fastai HTML table as a markdown table; None when the fragment is not one table (ch. 01)."""
+    parser = _TableParser()
+    parser.feed(fragment)
+    if parser.tables != 1 or not parser.rows:
+        return None
+    head = [cells for is_head, cells in parser.rows if is_head]
+    body = [cells for is_head, cells in parser.rows if not is_head]
+    if not head:
+        head, body = [body[0]], body[1:]
+    width = max(len(cells) for _, cells in parser.rows)
+    # pandas writes the index name on a second header row: merge the header rows column by column.
+    header = [" ".join(filter(None, column)).strip() for column in zip(*(r + [""] * (width - len(r)) for r in head))]
+
+    def row(cells):
+        cells = cells + [""] * (width - len(cells))
+        return "| " + " | ".join(html.unescape(c).replace("|", "\\|") for c in cells) + " |"
+
+    lines = [row(header), "|" + "|".join(["---"] * width) + "|"] + [row(cells) for cells in body]
+    return "\n".join(lines)
+
+
+def _clean_html(fragment: str) -> str:
+    return _PROGRESS.sub("", _STYLE_BLOCK.sub("", fragment)).strip()
+
+
+def _audio_markdown(fragment: str, name: str, files: dict[str, bytes]) -> str | None:
+    match = _AUDIO_DATA_URI.search(fragment)
+    if not match:
+        return None
+    mime, payload = match.group(1).lower(), match.group(2)
+    filename = f"{name}{_AUDIO_SUFFIX.get(mime, '.wav')}"
+    files[filename] = base64.b64decode(payload)
+    return f'<audio controls src="{filename}"></audio>\n\n[Download the audio]({filename})'
+
+
+def _clean_output(output, name: str, files: dict[str, bytes]):
+    """The output as a post should show it, or None to drop it."""
+    kind = output.get("output_type")
+    if kind == "stream":
+        if output.get("name") == "stderr":
+            return None
+        text = _collapse_carriage_returns(strip_ansi(output.get("text", "")))
+        return nbformat.v4.new_output("stream", name="stdout", text=text) if text.strip() else None
+    if kind == "error":
+        traceback = strip_ansi("\n".join(output.get("traceback", [])))
+        return nbformat.v4.new_output("stream", name="stdout", text=traceback + "\n")
+    data = dict(output.get("data", {}))
+    if _WIDGET_MIMES & data.keys():
+        return None
+    if "text/html" in data:
+        fragment = _clean_html("".join(data["text/html"]))
+        markdown = _audio_markdown(fragment, name, files) or html_table_to_markdown(fragment)
+        if markdown is not None:
+            return nbformat.v4.new_output("display_data", data={"text/markdown": markdown})
+        if not _TAGS.sub("", fragment).strip() and "<img" not in fragment:
+            return None  # only a progress bar or a style block was there
+        data["text/html"] = fragment
+    # A figure or table says it better than its repr.
+    if data.keys() & {"image/png", "image/jpeg", "image/svg+xml", "text/html", "text/markdown"}:
+        data.pop("text/plain", None)
+    if "text/plain" in data:
+        data["text/plain"] = strip_ansi("".join(data["text/plain"]))
+    cleaned = copy.deepcopy(output)
+    cleaned["data"] = data
+    return cleaned
+
+
+def clean_notebook(nb: nbformat.NotebookNode, files: dict[str, bytes]) -> nbformat.NotebookNode:
+    """A copy of `nb` without hidden cells, widgets, progress bars, colour codes and warnings (ch. 01).
+
+    Audio found in outputs is moved into `files` (name -> bytes) and linked by name.
+    """
+    nb = copy.deepcopy(nb)
+    nb.metadata.pop("widgets", None)
+    cells = []
+    for index, cell in enumerate(nb.cells):
+        tags = _tags(cell)
+        if "remove-cell" in tags:
+            continue
+        cell.metadata.pop("widgets", None)
+        if cell.cell_type == "code":
+            if "remove-input" in tags:
+                cell.metadata["remove_input"] = True
+            outputs = [] if "remove-output" in tags else cell.outputs
+            cleaned = (_clean_output(o, f"audio_{index}_{i}", files) for i, o in enumerate(outputs))
+            cell.outputs = [o for o in cleaned if o is not None]
+            if "remove-input" in tags and not cell.outputs:
+                continue
+        cells.append(cell)
+    nb.cells = cells
+    return nb
+
+
+# ---------------------------------------------------------------- writing
+
+
+def slug_for(notebook_path: Path) -> str:
+    """`01_blog_post_imitator.ipynb` -> `01-blog-post-imitator` (ch. 01)."""
+    return re.sub(r"[^a-z0-9]+", "-", Path(notebook_path).stem.lower()).strip("-")
+
+
+def post_metadata(nb: nbformat.NotebookNode, notebook_path: Path) -> dict:
+    """Frontmatter fields from the notebook's `post` metadata, the title falling back to the first heading (ch. 01)."""
+    meta = dict(nb.metadata.get("post", {}))
+    if "title" not in meta:
+        heading = next((line for cell in nb.cells if cell.cell_type == "markdown"
+                        for line in cell.source.splitlines() if line.startswith("# ")), None)
+        meta["title"] = heading[2:].strip() if heading else Path(notebook_path).stem
+    date = meta.get("date")
+    if isinstance(date, (dt.date, dt.datetime)):
+        meta["date"] = date.isoformat()
+    front = {"title": meta["title"]}
+    for key in ("date", "description", "tags", "draft"):
+        if key in meta:
+            front[key] = meta[key]
+    front.setdefault("draft", False)
+    return front
+
+
+def colab_badge(notebook_path: Path, repo: str = DEFAULT_REPO, branch: str = "main") -> str:
+    """The markdown 'Open in Colab' badge for a chapter (ch. 01)."""
+    url = f"https://colab.research.google.com/github/{repo}/blob/{branch}/chapters/{Path(notebook_path).name}"
+    return f"[![Open In Colab]({COLAB_BADGE})]({url})"
+
+
+def _drop_title_heading(body: str, title: str) -> str:
+    # The engine prints the frontmatter title; a second H1 with the same words would repeat it.
+    lines = body.lstrip("\n").splitlines()
+    if lines and lines[0].strip() == f"# {title}":
+        lines = lines[1:]
+    return "\n".join(lines).strip("\n") + "\n"
+
+
+def notebook_to_markdown(nb: nbformat.NotebookNode, notebook_path: Path, repo: str = DEFAULT_REPO):
+    """Render a notebook to (markdown text, {filename: bytes}) for a Hugo page bundle (ch. 01)."""
+    from nbconvert import MarkdownExporter
+    from nbconvert.preprocessors import ExtractOutputPreprocessor
+
+    files: dict[str, bytes] = {}
+    cleaned = clean_notebook(nb, files)
+    exporter = MarkdownExporter()
+    exporter.register_preprocessor(ExtractOutputPreprocessor(), enabled=True)
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    resources = {"unique_key": FIGURE_PREFIX, "output_files_dir": ""}
+    body, resources = exporter.from_notebook_node(cleaned, resources=resources)
+    files.update(resources.get("outputs", {}))
+    front = post_metadata(nb, notebook_path)
+    body = _drop_title_heading(body, front["title"])
+    if COLAB_BADGE not in body:
+        body = colab_badge(notebook_path, repo) + "\n\n" + body
+    frontmatter = yaml.safe_dump(front, sort_keys=False, allow_unicode=True).strip()
+    return f"---\n{frontmatter}\n---\n\n{body}", files
+
+
+def write_post(notebook_path: Path, out_dir: Path, *, overwrite: bool = False, repo: str = DEFAULT_REPO) -> Path:
+    """Render one executed notebook into `out_dir/<slug>/index.md` plus its files, atomically (ch. 01).
+
+    Nothing is written when rendering fails, and an existing post is only replaced with `overwrite`.
+    """
+    nb = read_notebook(notebook_path)
+    target = Path(out_dir) / slug_for(notebook_path)
+    if target.exists() and not overwrite:
+        raise PostError(f"{target} exists; pass --overwrite to replace it")
+    markdown, files = notebook_to_markdown(nb, notebook_path, repo)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        (staging / "index.md").write_text(markdown, encoding="utf-8")
+        for name, payload in files.items():
+            (staging / name).write_bytes(payload if isinstance(payload, bytes) else payload.encode())
+        if target.exists():
+            shutil.rmtree(target)
+        staging.rename(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target / "index.md"

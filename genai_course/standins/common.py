@@ -1,0 +1,64 @@
+"""Pieces shared by the stand-in builders: the shipped training text and tokenizer trainers."""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Iterable
+
+from ..paths import data_path
+
+
+@lru_cache(maxsize=1)
+def shipped_text() -> tuple[str, ...]:
+    """Lines of the shipped English corpus that stand-in tokenizers are trained on (ch. 01)."""
+    lines = data_path("corpus", "english.txt").read_text(encoding="utf-8").splitlines()
+    return tuple(line.strip() for line in lines if line.strip())
+
+
+def train_byte_bpe(texts: Iterable[str], vocab_size: int, special_tokens: list[str]):
+    """A byte-level BPE `tokenizers.Tokenizer` (GPT-2 / BLOOM / Llama style) (ch. 02)."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+
+    tokenizer = Tokenizer(models.BPE())
+    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tokenizer.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=vocab_size,
+        special_tokens=special_tokens,
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,
+    )
+    tokenizer.train_from_iterator(texts, trainer=trainer)
+    return tokenizer
+
+
+def train_wordpiece(texts: Iterable[str], vocab_size: int, lowercase: bool = True):
+    """A BERT-style WordPiece `tokenizers.Tokenizer` with [CLS]/[SEP] post-processing (ch. 09)."""
+    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
+
+    specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+    tokenizer = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+    tokenizer.normalizer = normalizers.BertNormalizer(lowercase=lowercase)
+    tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    tokenizer.decoder = decoders.WordPiece()
+    trainer = trainers.WordPieceTrainer(vocab_size=vocab_size, special_tokens=specials, show_progress=False)
+    tokenizer.train_from_iterator(texts, trainer=trainer)
+    cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
+    tokenizer.post_processor = processors.TemplateProcessing(
+        single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1", special_tokens=[("[CLS]", cls), ("[SEP]", sep)]
+    )
+    return tokenizer
+
+
+def train_unigram(texts: Iterable[str], vocab_size: int, special_tokens: list[str], unk_token: str = "<unk>"):
+    """A SentencePiece-style Unigram `tokenizers.Tokenizer` (T5 / SpeechT5 style) (ch. 03)."""
+    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
+
+    tokenizer = Tokenizer(models.Unigram())
+    tokenizer.normalizer = normalizers.NFKC()
+    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace()
+    tokenizer.decoder = decoders.Metaspace()
+    trainer = trainers.UnigramTrainer(
+        vocab_size=vocab_size, special_tokens=special_tokens, unk_token=unk_token, show_progress=False
+    )
+    tokenizer.train_from_iterator(texts, trainer=trainer)
+    return tokenizer
