@@ -3,7 +3,7 @@
 Small pieces with one job each; every docstring names the chapter that introduced it.
 """
 from .errors import explain, install_friendly_errors
-from .paths import DATA_DIR, REPO_ROOT, data_path
+from .paths import DATA_DIR, REPO_ROOT, data_path, work_dir
 from .profile import current_profile, describe_environment, device, pick, seed_everything
 from .standins import checkpoint
 
@@ -22,6 +22,7 @@ __all__ = [
     "pick",
     "seed_everything",
     "start_chapter",
+    "work_dir",
 ]
 
 

@@ -64,14 +64,20 @@ def strip_unchecked(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Mark checked cells `keep_output` and strip every other output, as nbstripout would (ch. 01)."""
     from nbstripout import strip_output
 
-    for cell in nb.cells:
+    counts = {}
+    for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
         if is_checked(cell):
             cell.metadata["keep_output"] = True
+            counts[index] = cell.execution_count
         else:
             cell.metadata.pop("keep_output", None)
-    return strip_output(nb, keep_output=False, keep_count=False, keep_id=True)
+    nb = strip_output(nb, keep_output=False, keep_count=False, keep_id=True)
+    # nbval refuses a stored output whose cell has no execution count ("unrun reference cell").
+    for index, count in counts.items():
+        nb.cells[index].execution_count = count
+    return nb
 
 
 def store_checked_outputs(source: nbformat.NotebookNode, executed: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -80,7 +86,7 @@ def store_checked_outputs(source: nbformat.NotebookNode, executed: nbformat.Note
         raise ValueError("the executed notebook has a different number of cells than its source")
     for mine, ran in zip(source.cells, executed.cells):
         if is_checked(mine):
-            mine.outputs = ran.outputs
+            mine.outputs, mine.execution_count = ran.outputs, ran.execution_count
     return strip_unchecked(source)
 
 

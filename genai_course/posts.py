@@ -50,7 +50,7 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
     # Colab saves widget state without its required `state` key, which fails validation; we drop it anyway.
     raw.get("metadata", {}).pop("widgets", None)
     try:
-        nb = nbformat.from_dict(raw)
+        nb = nbformat.reads(json.dumps(raw), as_version=4)  # joins multi-line strings too
         nbformat.validate(nb)
     except nbformat.ValidationError as exc:
         raise PostError(f"{path}: not a valid notebook ({str(exc).splitlines()[0]})") from None
@@ -162,12 +162,13 @@ def _clean_output(output, name: str, files: dict[str, bytes]):
     if _WIDGET_MIMES & data.keys():
         return None
     if "text/html" in data:
-        fragment = _clean_html("".join(data["text/html"]))
+        raw = "".join(data["text/html"])
+        fragment = _clean_html(raw)
         markdown = _audio_markdown(fragment, name, files) or html_table_to_markdown(fragment)
         if markdown is not None:
             return nbformat.v4.new_output("display_data", data={"text/markdown": markdown})
-        if not _TAGS.sub("", fragment).strip() and "<img" not in fragment:
-            return None  # only a progress bar or a style block was there
+        if _PROGRESS.search(raw) or not (_TAGS.sub("", fragment).strip() or "<img" in fragment):
+            return None  # a progress bar, its counters, or a bare style block
         data["text/html"] = fragment
     # A figure or table says it better than its repr.
     if data.keys() & {"image/png", "image/jpeg", "image/svg+xml", "text/html", "text/markdown"}:
@@ -194,7 +195,7 @@ def clean_notebook(nb: nbformat.NotebookNode, files: dict[str, bytes]) -> nbform
         cell.metadata.pop("widgets", None)
         if cell.cell_type == "code":
             if "remove-input" in tags:
-                cell.metadata["remove_input"] = True
+                cell.metadata["transient"] = {"remove_source": True}  # what nbconvert's templates honour
             outputs = [] if "remove-output" in tags else cell.outputs
             cleaned = (_clean_output(o, f"audio_{index}_{i}", files) for i, o in enumerate(outputs))
             cell.outputs = [o for o in cleaned if o is not None]
@@ -248,12 +249,10 @@ def _drop_title_heading(body: str, title: str) -> str:
 def notebook_to_markdown(nb: nbformat.NotebookNode, notebook_path: Path, repo: str = DEFAULT_REPO):
     """Render a notebook to (markdown text, {filename: bytes}) for a Hugo page bundle (ch. 01)."""
     from nbconvert import MarkdownExporter
-    from nbconvert.preprocessors import ExtractOutputPreprocessor
 
     files: dict[str, bytes] = {}
     cleaned = clean_notebook(nb, files)
-    exporter = MarkdownExporter()
-    exporter.register_preprocessor(ExtractOutputPreprocessor(), enabled=True)
+    exporter = MarkdownExporter()  # extracts figures to files by default
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     resources = {"unique_key": FIGURE_PREFIX, "output_files_dir": ""}

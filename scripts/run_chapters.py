@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from genai_course.execute import run_chapter  # noqa: E402
-from genai_course.posts import PostError, write_post  # noqa: E402
+from genai_course.posts import write_post  # noqa: E402
 from genai_course.profile import current_profile  # noqa: E402
 
 
@@ -32,8 +32,8 @@ def main(argv=None) -> int:
         if run.ok:
             try:
                 write_post(run.executed, args.build / "posts", overwrite=True)
-            except PostError as exc:
-                status = f"POST FAILED: {exc}"
+            except Exception as exc:  # a renderer failure must not stop the other chapters
+                status = f"POST FAILED: {type(exc).__name__}: {exc}"
         rows.append((notebook.stem, profile, status, run.seconds))
     width = max(len(r[0]) for r in rows) if rows else 7
     print(f"\n{'chapter':<{width}}  profile  {'seconds':>7}  status")

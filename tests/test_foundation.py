@@ -1,0 +1,99 @@
+"""Profiles, stand-in registry and friendly errors."""
+import pytest
+
+import genai_course.standins as standins
+from genai_course.errors import explain
+from genai_course.profile import current_profile, pick
+
+
+def test_profile_from_environment(monkeypatch):
+    monkeypatch.setenv("GENAI_PROFILE", "full")
+    assert current_profile() == "full" and pick(full=1, smoke=2) == 1
+    monkeypatch.setenv("GENAI_PROFILE", "SMOKE")
+    assert current_profile() == "smoke" and pick(full=1, smoke=2) == 2
+    monkeypatch.setenv("GENAI_PROFILE", "fast")
+    with pytest.raises(ValueError, match="not a profile"):
+        current_profile()
+
+
+def test_profile_default_follows_cuda(monkeypatch):
+    import torch
+
+    monkeypatch.delenv("GENAI_PROFILE", raising=False)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert current_profile() == "smoke"
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert current_profile() == "full"
+
+
+@pytest.fixture
+def registry(monkeypatch, tmp_path):
+    monkeypatch.setenv("GENAI_CACHE", str(tmp_path))
+    calls = []
+
+    @standins.standin("test-org/tiny")
+    def build(out_dir):
+        calls.append(out_dir)
+        (out_dir / "config.json").write_text("{}")
+
+    yield calls
+    standins._BUILDERS.pop("test-org/tiny")
+
+
+def test_checkpoint_is_hub_id_in_full_and_built_once_in_smoke(registry, monkeypatch, tmp_path):
+    monkeypatch.setenv("GENAI_PROFILE", "full")
+    assert standins.checkpoint("test-org/tiny") == "test-org/tiny" and registry == []
+    monkeypatch.setenv("GENAI_PROFILE", "smoke")
+    first = standins.checkpoint("test-org/tiny")
+    second = standins.checkpoint("test-org/tiny")
+    assert first == second and len(registry) == 1
+    assert first.startswith(str(tmp_path)) and "test-org--tiny-" in first
+    assert [p.name for p in (tmp_path / "standins").iterdir()] == [first.rsplit("/", 1)[-1]]  # no staging left
+
+
+def test_unknown_checkpoint_names_the_fix(monkeypatch):
+    monkeypatch.setenv("GENAI_PROFILE", "smoke")
+    with pytest.raises(KeyError, match="no smoke stand-in is registered for 'nobody/nothing'"):
+        standins.checkpoint("nobody/nothing")
+
+
+def test_two_builders_cannot_claim_one_id(registry):
+    with pytest.raises(ValueError, match="two stand-in builders"):
+        standins.standin("test-org/tiny")(lambda out_dir: None)
+
+
+@pytest.mark.parametrize("hub_id", standins.registered_ids())
+def test_every_registered_standin_builds(hub_id):
+    # Cached under $GENAI_CACHE, so the chapters that run after this reuse the same folders.
+    folder = standins.standin_path(hub_id)
+    assert {"config.json", "model_index.json", "preprocessor_config.json"} & {p.name for p in folder.iterdir()}
+
+
+def _named(name, base=Exception):
+    return type(name, (base,), {})
+
+
+@pytest.mark.parametrize("exc, words", [
+    (_named("GatedRepoError")("401 Client Error"), "gated"),
+    (_named("OutOfMemoryError", RuntimeError)("CUDA out of memory"), "batch size"),
+    (_named("DatasetNotFoundError")("Dataset 'x' doesn't exist"), "dataset id"),
+    (_named("LocalEntryNotFoundError")("cannot find the requested files"), "HF_HUB_OFFLINE"),
+    (OSError("We couldn't connect to 'https://huggingface.co' to load the files"), "internet"),
+])
+def test_explain_names_cause_and_fix(exc, words):
+    message = explain(exc)
+    assert message is not None and words in message and "Fix:" in message
+
+
+def test_explain_follows_the_cause_chain():
+    try:
+        try:
+            raise _named("GatedRepoError")("gated")
+        except Exception as inner:
+            raise OSError("could not load model") from inner
+    except OSError as outer:
+        assert "gated" in explain(outer)
+
+
+def test_explain_leaves_real_bugs_alone():
+    assert explain(KeyError("x")) is None and explain(OSError("disk full")) is None

@@ -1,0 +1,64 @@
+"""Committed chapters are clean: only checked outputs stored, no widget state, the contract's cells."""
+import copy
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from genai_course.execute import is_checked, strip_unchecked
+
+CHAPTERS = sorted((Path(__file__).resolve().parents[1] / "chapters").glob("[0-9][0-9]_*.ipynb"))
+
+
+def test_there_are_chapters():
+    assert CHAPTERS, "no chapters found"
+
+
+@pytest.fixture(params=CHAPTERS, ids=lambda p: p.stem)
+def chapter(request):
+    return request.param, nbformat.read(request.param, as_version=4)
+
+
+def test_only_checked_outputs_are_stored(chapter):
+    path, nb = chapter
+    assert strip_unchecked(copy.deepcopy(nb)) == nb, f"{path.name}: run `make refresh CHAPTERS=chapters/{path.name}`"
+
+
+def test_no_widget_state(chapter):
+    _, nb = chapter
+    assert "widgets" not in nb.metadata
+    assert not any("widgets" in cell.metadata for cell in nb.cells)
+
+
+def test_post_metadata(chapter):
+    _, nb = chapter
+    post = nb.metadata["post"]
+    assert {"title", "date", "tags", "description", "draft"} <= post.keys()
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith(f"# {post['title']}")
+    assert "colab-badge.svg" in nb.cells[0].source
+
+
+def test_one_parameters_cell_and_setup(chapter):
+    _, nb = chapter
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    assert any("start_chapter(" in source for source in code)
+    assert any("remove-cell" in c.metadata.get("tags", []) and "assert" in c.source for c in nb.cells)
+    assert any(is_checked(c) for c in nb.cells), "no cell is compared by nbval"
+
+
+def test_no_profile_branches_outside_parameters(chapter):
+    _, nb = chapter
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "parameters" not in cell.metadata.get("tags", []):
+            assert "pick(" not in cell.source and "current_profile(" not in cell.source, cell.source[:80]
+
+
+def test_no_hard_coded_cuda_tokens_or_absolute_paths(chapter):
+    _, nb = chapter
+    for cell in nb.cells:
+        assert not re.search(r"""(\.to\(|device\s*=\s*)["']cuda""", cell.source), cell.source[:80]
+        assert not re.search(r"hf_[A-Za-z0-9]{30,}|sk-[A-Za-z0-9]{30,}", cell.source)
+        assert not re.search(r"""["'](/home/|/root/|/work/|/tmp/|C:\\\\)""", cell.source), cell.source[:80]
