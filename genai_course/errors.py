@@ -83,10 +83,14 @@ def install_friendly_errors() -> bool:
         return False
 
     def show(self, etype, value, tb, tb_offset=None):
+        # IPython leaves the display to custom handlers: show either the usual traceback or one line.
         message = explain(value)
         if message is None:
-            return self.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=tb_offset)
-        return [f"{etype.__name__}: {message}"]
+            self.showtraceback((etype, value, tb), tb_offset=tb_offset)
+            return []
+        short = [f"{etype.__name__}: {message}"]
+        self._showtraceback(etype, value, short)
+        return short
 
     shell.set_custom_exc((Exception,), show)
     return True

@@ -97,3 +97,22 @@ def test_explain_follows_the_cause_chain():
 
 def test_explain_leaves_real_bugs_alone():
     assert explain(KeyError("x")) is None and explain(OSError("disk full")) is None
+
+
+def test_kernel_shows_one_line_for_known_failures():
+    import nbformat
+    from nbclient import NotebookClient
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    nb = new_notebook(cells=[
+        new_code_cell("from genai_course import start_chapter\nstart_chapter()"),
+        new_code_cell("class GatedRepoError(Exception): pass\nraise GatedRepoError('401 for meta-llama/x')"),
+        new_code_cell("raise KeyError('a real bug')"),
+    ])
+    NotebookClient(nb, kernel_name="python3", allow_errors=True, timeout=120).execute()
+    assert nb.cells[0].outputs[0]["text"].startswith("profile: ")
+    gated, = nb.cells[1].outputs
+    assert gated["output_type"] == "error" and len(gated["traceback"]) == 1
+    assert "gated" in gated["traceback"][0] and "huggingface-cli login" in gated["traceback"][0]
+    bug, = nb.cells[2].outputs
+    assert bug["output_type"] == "error" and len(bug["traceback"]) > 1  # real bugs keep their traceback
