@@ -14,8 +14,9 @@ $(STAMP): requirements.txt pyproject.toml scripts/bootstrap.sh
 run: $(STAMP)
 	$(PY) scripts/run_chapters.py $(CHAPTERS)
 
-## test: unit tests, renderer golden tests and nbval over chapters/, smoke profile, offline
+## test: unit tests, renderer golden and engine tests, nbval over chapters/, smoke profile, offline
 test: $(STAMP)
+	bash scripts/install_engines.sh
 	$(SMOKE_ENV) $(PY) -m pytest tests $(CHAPTERS) --nbval-lax
 
 unit: $(STAMP)
@@ -28,10 +29,11 @@ nbval: $(STAMP)
 bench: $(STAMP)
 	$(SMOKE_ENV) $(PY) scripts/bench.py $(CHAPTERS)
 
-## posts: render executed notebooks from build/executed into OUT (default build/posts)
+## posts: render executed notebooks from build/executed into OUT (default build/posts) for FORMAT=hugo|jekyll|pelican
 OUT ?= build/posts
+FORMAT ?= hugo
 posts: $(STAMP)
-	$(PY) scripts/render_posts.py build/executed/*.ipynb --out $(OUT) --overwrite
+	$(PY) scripts/render_posts.py build/executed/*.ipynb --out $(OUT) --format $(FORMAT) --overwrite
 
 ## refresh: re-store the checked outputs of chapters after an intended change
 refresh: $(STAMP)

@@ -1,4 +1,4 @@
-"""Executed notebooks in, blog posts out: frontmatter, figures and audio as files, no notebook junk."""
+"""Executed notebooks in, blog posts out for Hugo, Jekyll or Pelican: media as files, no notebook junk."""
 from __future__ import annotations
 
 import base64
@@ -9,8 +9,10 @@ import json
 import re
 import shutil
 import tempfile
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Callable
 
 import nbformat
 import yaml
@@ -23,10 +25,12 @@ _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 _STYLE_BLOCK = re.compile(r"<style[^>]*>.*?</style>", re.S | re.I)
 _PROGRESS = re.compile(r"<progress[^>]*>.*?</progress>|<progress[^>]*/?>", re.S | re.I)
 _TAGS = re.compile(r"<[^>]+>")
-_AUDIO_DATA_URI = re.compile(r"""src=["']data:(audio/[\w.+-]+);base64,([^"']+)["']""", re.I)
+_MEDIA_DATA_URI = re.compile(r"""src=["']data:((audio|video)/[\w.+-]+);base64,([^"']+)["']""", re.I)
+_HUGO_SHORTCODE = re.compile(r"\{\{<(.*?)>\}\}|\{\{%(.*?)%\}\}", re.S)
 _WIDGET_MIMES = {"application/vnd.jupyter.widget-view+json", "application/vnd.jupyter.widget-state+json"}
-_AUDIO_SUFFIX = {"audio/wav": ".wav", "audio/x-wav": ".wav", "audio/wave": ".wav", "audio/mpeg": ".mp3",
-                 "audio/ogg": ".ogg", "audio/flac": ".flac", "audio/mp4": ".m4a"}
+_MEDIA_SUFFIX = {"audio/wav": ".wav", "audio/x-wav": ".wav", "audio/wave": ".wav", "audio/mpeg": ".mp3",
+                 "audio/ogg": ".ogg", "audio/flac": ".flac", "audio/mp4": ".m4a",
+                 "video/mp4": ".mp4", "video/webm": ".webm", "video/ogg": ".ogv"}
 
 
 class PostError(Exception):
@@ -137,17 +141,18 @@ def _clean_html(fragment: str) -> str:
     return _PROGRESS.sub("", _STYLE_BLOCK.sub("", fragment)).strip()
 
 
-def _audio_markdown(fragment: str, name: str, files: dict[str, bytes]) -> str | None:
-    match = _AUDIO_DATA_URI.search(fragment)
+def _media_markdown(fragment: str, key: str, files: dict[str, bytes]) -> str | None:
+    # An HTML5 player where the engine passes HTML through, and a plain link that works everywhere.
+    match = _MEDIA_DATA_URI.search(fragment)
     if not match:
         return None
-    mime, payload = match.group(1).lower(), match.group(2)
-    filename = f"{name}{_AUDIO_SUFFIX.get(mime, '.wav')}"
+    mime, kind, payload = match.group(1).lower(), match.group(2).lower(), match.group(3)
+    filename = f"{kind}_{key}{_MEDIA_SUFFIX.get(mime, '.wav' if kind == 'audio' else '.mp4')}"
     files[filename] = base64.b64decode(payload)
-    return f'<audio controls src="{filename}"></audio>\n\n[Download the audio]({filename})'
+    return f'<{kind} controls src="{filename}"></{kind}>\n\n[Download the {kind}]({filename})'
 
 
-def _clean_output(output, name: str, files: dict[str, bytes]):
+def _clean_output(output, key: str, files: dict[str, bytes]):
     """The output as a post should show it, or None to drop it."""
     kind = output.get("output_type")
     if kind == "stream":
@@ -161,10 +166,13 @@ def _clean_output(output, name: str, files: dict[str, bytes]):
     data = dict(output.get("data", {}))
     if _WIDGET_MIMES & data.keys():
         return None
+    if "image/gif" in data:  # nbconvert's markdown template has no GIF case: link it as a file ourselves
+        files[f"image_{key}.gif"] = base64.b64decode("".join(data["image/gif"]))
+        return nbformat.v4.new_output("display_data", data={"text/markdown": f"![gif](image_{key}.gif)"})
     if "text/html" in data:
         raw = "".join(data["text/html"])
         fragment = _clean_html(raw)
-        markdown = _audio_markdown(fragment, name, files) or html_table_to_markdown(fragment)
+        markdown = _media_markdown(fragment, key, files) or html_table_to_markdown(fragment)
         if markdown is not None:
             return nbformat.v4.new_output("display_data", data={"text/markdown": markdown})
         if _PROGRESS.search(raw) or not (_TAGS.sub("", fragment).strip() or "<img" in fragment):
@@ -183,7 +191,7 @@ def _clean_output(output, name: str, files: dict[str, bytes]):
 def clean_notebook(nb: nbformat.NotebookNode, files: dict[str, bytes]) -> nbformat.NotebookNode:
     """A copy of `nb` without hidden cells, widgets, progress bars, colour codes and warnings (ch. 01).
 
-    Audio found in outputs is moved into `files` (name -> bytes) and linked by name.
+    Audio, video and GIFs found in outputs are moved into `files` (name -> bytes) and linked by name.
     """
     nb = copy.deepcopy(nb)
     nb.metadata.pop("widgets", None)
@@ -197,7 +205,7 @@ def clean_notebook(nb: nbformat.NotebookNode, files: dict[str, bytes]) -> nbform
             if "remove-input" in tags:
                 cell.metadata["transient"] = {"remove_source": True}  # what nbconvert's templates honour
             outputs = [] if "remove-output" in tags else cell.outputs
-            cleaned = (_clean_output(o, f"audio_{index}_{i}", files) for i, o in enumerate(outputs))
+            cleaned = (_clean_output(o, f"{index}_{i}", files) for i, o in enumerate(outputs))
             cell.outputs = [o for o in cleaned if o is not None]
             if "remove-input" in tags and not cell.outputs:
                 continue
@@ -215,15 +223,14 @@ def slug_for(notebook_path: Path) -> str:
 
 
 def post_metadata(nb: nbformat.NotebookNode, notebook_path: Path) -> dict:
-    """Frontmatter fields from the notebook's `post` metadata, the title falling back to the first heading (ch. 01)."""
+    """Frontmatter from the notebook's `post` metadata; title defaults to the first heading, date to today (ch. 01)."""
     meta = dict(nb.metadata.get("post", {}))
     if "title" not in meta:
         heading = next((line for cell in nb.cells if cell.cell_type == "markdown"
                         for line in cell.source.splitlines() if line.startswith("# ")), None)
         meta["title"] = heading[2:].strip() if heading else Path(notebook_path).stem
-    date = meta.get("date")
-    if isinstance(date, (dt.date, dt.datetime)):
-        meta["date"] = date.isoformat()
+    date = meta.get("date", dt.date.today())  # Jekyll names post files by date; Pelican skips undated posts
+    meta["date"] = date.isoformat() if isinstance(date, (dt.date, dt.datetime)) else str(date)
     front = {"title": meta["title"]}
     for key in ("date", "description", "tags", "draft"):
         if key in meta:
@@ -246,8 +253,89 @@ def _drop_title_heading(body: str, title: str) -> str:
     return "\n".join(lines).strip("\n") + "\n"
 
 
-def notebook_to_markdown(nb: nbformat.NotebookNode, notebook_path: Path, repo: str = DEFAULT_REPO):
-    """Render a notebook to (markdown text, {filename: bytes}) for a Hugo page bundle (ch. 01)."""
+def _yaml_block(front: dict) -> str:
+    return "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True).strip() + "\n---\n\n"
+
+
+def hugo_frontmatter(front: dict, slug: str) -> str:
+    """YAML frontmatter as Hugo reads it (ch. 01)."""
+    return _yaml_block(front)
+
+
+def jekyll_frontmatter(front: dict, slug: str) -> str:
+    """YAML front matter for Jekyll's `post` layout; drafts become `published: false` (ch. 01)."""
+    fields = {"layout": "post", **{k: v for k, v in front.items() if k != "draft"}}
+    # Jekyll's automatic excerpt cuts the body at its first blank line, inside the raw block: use the description.
+    fields["excerpt_separator"] = ""
+    if "description" in front:
+        fields["excerpt"] = front["description"]
+    if front.get("draft"):
+        fields["published"] = False
+    return _yaml_block(fields)
+
+
+def pelican_frontmatter(front: dict, slug: str) -> str:
+    """Pelican's `Key: value` metadata lines; drafts get `Status: draft` (ch. 01)."""
+    lines = {"Title": front["title"], "Date": front["date"], "Slug": slug,
+             "Tags": ", ".join(map(str, front.get("tags", []))), "Summary": front.get("description", ""),
+             "Status": "draft" if front.get("draft") else "published"}
+    return "".join(f"{key}: {' '.join(str(value).split())}\n" for key, value in lines.items() if value) + "\n"
+
+
+def escape_hugo_shortcodes(body: str) -> str:
+    """Turn `{{< x >}}` and `{{% x %}}` into Hugo's comment form, which it prints literally (ch. 01)."""
+    escaped = _HUGO_SHORTCODE.sub(lambda m: "{{</*" + m[1] + "*/>}}" if m[1] is not None
+                                  else "{{%/*" + m[2] + "*/%}}", body)
+    # Hugo fails the whole site on an opener without its closer, and has no way to print one literally.
+    lone = re.search(r"\{\{[<%](?!/\*).*", escaped)
+    if lone:
+        raise PostError(f"Hugo cannot show an unclosed shortcode opener literally: {lone[0][:60]!r}")
+    return escaped
+
+
+def jekyll_raw(body: str) -> str:
+    """Wrap the body in `{% raw %}` so Liquid leaves code with `{{ }}` or `{% %}` alone (ch. 01)."""
+    # An `endraw` in the body would end the block early: print its `{%` from outside the block instead.
+    body = re.sub(r"\{%(-?\s*endraw\s*-?%\})", r'{% endraw %}{{ "{%" }}\1{% raw %}', body)
+    return "{% raw %}\n" + body + "{% endraw %}\n"
+
+
+def jekyll_link(slug: str, name: str) -> str:
+    """A file in assets/posts/<slug>/ through `relative_url`, so a site's `baseurl` works (ch. 01)."""
+    # The body is one raw block: Liquid runs on the link only if we step out of the block and back in.
+    return "{% endraw %}{{ '/assets/posts/" + slug + "/" + name + "' | relative_url }}{% raw %}"
+
+
+@dataclass(frozen=True)
+class Engine:
+    """What differs between blog engines: where a post and its files go, how it links them, its metadata (ch. 01)."""
+
+    post: str  # path of the markdown file under the output folder; {slug} and {date} are filled in
+    files: str  # folder of the post's figures and media; may hold the markdown file too
+    link: Callable[[str, str], str]  # (slug, file name) -> link target as written in the markdown
+    frontmatter: Callable[[dict, str], str]
+    protect: Callable[[str], str]  # keeps the engine's template syntax in code from being run
+
+
+ENGINES = {
+    "hugo": Engine("{slug}/index.md", "{slug}", lambda slug, name: name, hugo_frontmatter, escape_hugo_shortcodes),
+    "jekyll": Engine("_posts/{date}-{slug}.md", "assets/posts/{slug}", jekyll_link, jekyll_frontmatter, jekyll_raw),
+    # Pelican copies content/images/ as static files out of the box: no settings to change.
+    "pelican": Engine("content/{slug}.md", "content/images/{slug}",
+                      lambda slug, name: f"{{static}}/images/{slug}/{name}", pelican_frontmatter, lambda body: body),
+}
+
+
+def relink(body: str, names, link: Callable[[str], str]) -> str:
+    """Point markdown links and `src` attributes at `names` through the engine's link style (ch. 01)."""
+    for name in names:
+        body = re.sub(rf'(\]\(|src="){re.escape(name)}([)"])', lambda m: m.group(1) + link(name) + m.group(2), body)
+    return body
+
+
+def notebook_to_markdown(nb: nbformat.NotebookNode, notebook_path: Path, repo: str = DEFAULT_REPO,
+                         engine: str = "hugo"):
+    """Render a notebook to (markdown text, {filename: bytes}) for a Hugo, Jekyll or Pelican post (ch. 01)."""
     from nbconvert import MarkdownExporter
 
     files: dict[str, bytes] = {}
@@ -262,29 +350,47 @@ def notebook_to_markdown(nb: nbformat.NotebookNode, notebook_path: Path, repo: s
     body = _drop_title_heading(body, front["title"])
     if COLAB_BADGE not in body:
         body = colab_badge(notebook_path, repo) + "\n\n" + body
-    frontmatter = yaml.safe_dump(front, sort_keys=False, allow_unicode=True).strip()
-    return f"---\n{frontmatter}\n---\n\n{body}", files
+    style, slug = ENGINES[engine], slug_for(notebook_path)
+    body = relink(style.protect(body), files, lambda name: style.link(slug, name))
+    return style.frontmatter(front, slug) + body, files
 
 
-def write_post(notebook_path: Path, out_dir: Path, *, overwrite: bool = False, repo: str = DEFAULT_REPO) -> Path:
-    """Render one executed notebook into `out_dir/<slug>/index.md` plus its files, atomically (ch. 01).
+def _post_paths(engine: str, slug: str, date: str) -> tuple[str, str]:
+    style = ENGINES[engine]
+    return style.post.format(slug=slug, date=date), style.files.format(slug=slug)
 
-    Nothing is written when rendering fails, and an existing post is only replaced with `overwrite`.
+
+def write_post(notebook_path: Path, out_dir: Path, *, overwrite: bool = False, repo: str = DEFAULT_REPO,
+               engine: str = "hugo") -> Path:
+    """Render one executed notebook into the engine's layout under `out_dir`, atomically; returns the markdown (ch. 01).
+
+    Nothing is written when rendering fails, and an existing post (any date, for Jekyll) is only replaced
+    with `overwrite`.
     """
     nb = read_notebook(notebook_path)
-    target = Path(out_dir) / slug_for(notebook_path)
-    if target.exists() and not overwrite:
-        raise PostError(f"{target} exists; pass --overwrite to replace it")
-    markdown, files = notebook_to_markdown(nb, notebook_path, repo)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    out, slug = Path(out_dir), slug_for(notebook_path)
+    post, folder = _post_paths(engine, slug, post_metadata(nb, notebook_path)["date"][:10])
+    inside = Path(post).is_relative_to(folder)
+    old_posts = [] if inside else out.glob(_post_paths(engine, slug, "[0-9]" * 4 + "-[0-9][0-9]" * 2)[0])
+    existing = [path for path in [out / folder, *old_posts] if path.exists()]
+    if existing and not overwrite:
+        raise PostError(f"{existing[-1]} exists; pass --overwrite to replace it")
+    markdown, files = notebook_to_markdown(nb, notebook_path, repo, engine)
+    parts = ([folder] if files or inside else []) + ([] if inside else [post])
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{slug}-", dir=out))
     try:
-        (staging / "index.md").write_text(markdown, encoding="utf-8")
+        (staging / folder).mkdir(parents=True, exist_ok=True)
+        (staging / post).parent.mkdir(parents=True, exist_ok=True)
+        (staging / post).write_text(markdown, encoding="utf-8")
         for name, payload in files.items():
-            (staging / name).write_bytes(payload if isinstance(payload, bytes) else payload.encode())
-        if target.exists():
-            shutil.rmtree(target)
-        staging.rename(target)
+            (staging / folder / name).write_bytes(payload if isinstance(payload, bytes) else payload.encode())
+        for path in existing:
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+        # Everything is on disk by now; what is left are renames within one file system.
+        for part in parts:
+            (out / part).parent.mkdir(parents=True, exist_ok=True)
+            (staging / part).rename(out / part)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return target / "index.md"
+    return out / post

@@ -118,3 +118,48 @@ def test_failed_render_leaves_no_half_written_post(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         posts.write_post(FIXTURES / "messy.ipynb", tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_jekyll_layout(tmp_path):
+    post = write_post(FIXTURES / "messy.ipynb", tmp_path, engine="jekyll")
+    assert post == tmp_path / "_posts" / "2026-11-23-messy.md"
+    assert sorted(p.name for p in (tmp_path / "assets" / "posts" / "messy").iterdir()) == \
+        ["audio_10_0.wav", "figure_8_0.png"]
+    text = post.read_text(encoding="utf-8")
+    assert text.startswith("---\nlayout: post\ntitle: A messy notebook\ndate: '2026-11-23'\n")
+    assert "published: false\n" in text and "draft:" not in text
+    assert "\n---\n\n{% raw %}\n" in text and text.endswith("{% endraw %}\n")
+    assert "![png]({% endraw %}{{ '/assets/posts/messy/figure_8_0.png' | relative_url }}{% raw %})" in text
+
+
+def test_pelican_layout(tmp_path):
+    post = write_post(FIXTURES / "messy.ipynb", tmp_path, engine="pelican")
+    assert post == tmp_path / "content" / "messy.md"
+    assert sorted(p.name for p in (tmp_path / "content" / "images" / "messy").iterdir()) == \
+        ["audio_10_0.wav", "figure_8_0.png"]
+    text = post.read_text(encoding="utf-8")
+    assert text.startswith("Title: A messy notebook\nDate: 2026-11-23\nSlug: messy\nTags: testing\n"
+                           "Summary: Every kind of notebook junk.\nStatus: draft\n\n[![Open In Colab]")
+    assert '<audio controls src="{static}/images/messy/audio_10_0.wav"></audio>' in text
+
+
+def test_jekyll_rerender_with_a_new_date_replaces_the_old_post(tmp_path):
+    nb = json.loads((FIXTURES / "messy.ipynb").read_text(encoding="utf-8"))
+    nb["metadata"]["post"]["date"] = "2026-12-01"
+    moved = tmp_path / "in" / "messy.ipynb"
+    moved.parent.mkdir()
+    moved.write_text(json.dumps(nb), encoding="utf-8")
+    out = tmp_path / "site"
+    write_post(FIXTURES / "messy.ipynb", out, engine="jekyll")
+    with pytest.raises(PostError, match="2026-11-23-messy.md exists"):
+        write_post(moved, out, engine="jekyll")
+    write_post(moved, out, engine="jekyll", overwrite=True)
+    assert [p.name for p in (out / "_posts").iterdir()] == ["2026-12-01-messy.md"]
+    assert sorted(p.name for p in out.iterdir()) == ["_posts", "assets"]  # no staging folders left behind
+
+
+def test_cli_format(tmp_path):
+    result = subprocess.run(RENDER + [str(FIXTURES / "messy.ipynb"), "--out", str(tmp_path), "--format", "jekyll"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(tmp_path / "_posts" / "2026-11-23-messy.md")
