@@ -17,10 +17,13 @@ import os
 import pkgutil
 import shutil
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
+from ..paths import DATA_DIR
 from ..profile import current_profile, seed_everything
+from . import common
 
 Builder = Callable[[Path], None]
 _BUILDERS: dict[str, Builder] = {}
@@ -56,9 +59,19 @@ def cache_root() -> Path:
     return Path(os.environ.get("GENAI_CACHE", Path.home() / ".cache" / "genai_course")) / "standins"
 
 
+@lru_cache(maxsize=1)
+def _shared_inputs_digest() -> str:
+    # Builders train tokenizers (and a few models) on shipped data and share helpers in common.py.
+    digest = hashlib.sha256(inspect.getsource(common).encode())
+    for path in sorted(p for p in DATA_DIR.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(DATA_DIR).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def _builder_fingerprint(builder: Builder) -> str:
-    # The builder's own module source: editing a builder rebuilds its stand-ins, nothing else does.
-    source = inspect.getsource(inspect.getmodule(builder))
+    # Editing a builder, the shared helpers or the shipped data rebuilds the stand-in; nothing else does.
+    source = inspect.getsource(inspect.getmodule(builder)) + _shared_inputs_digest()
     return hashlib.sha256(source.encode()).hexdigest()[:10]
 
 
