@@ -16,7 +16,7 @@ class ChapterRun:
     """What one chapter's execution produced: where, how long, and the first error if any (ch. 01)."""
 
     notebook: Path
-    executed: Path | None
+    executed: Path
     seconds: float
     error: str | None = None
 
@@ -25,12 +25,15 @@ class ChapterRun:
         return self.error is None
 
 
-def execute_notebook(path: Path, timeout: int = 1800) -> nbformat.NotebookNode:
-    """Run a notebook in a fresh kernel with its own folder as working directory (ch. 01)."""
+def execute_notebook(path: Path, timeout: int = 1800, nb: nbformat.NotebookNode | None = None) -> nbformat.NotebookNode:
+    """Run a notebook in a fresh kernel with its own folder as working directory (ch. 01).
+
+    Pass `nb` (the notebook read from `path`) to keep its partly executed cells when a cell fails.
+    """
     from nbclient import NotebookClient
 
     path = Path(path)
-    nb = nbformat.read(path, as_version=4)
+    nb = nb if nb is not None else nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
     )
@@ -39,20 +42,25 @@ def execute_notebook(path: Path, timeout: int = 1800) -> nbformat.NotebookNode:
 
 
 def run_chapter(path: Path, out_dir: Path) -> ChapterRun:
-    """Execute one chapter into `out_dir`, timing it; a failure is recorded, not raised (ch. 01)."""
+    """Execute one chapter into `out_dir`, timing it; a failure is recorded, not raised (ch. 01).
+
+    A failed chapter is written too, up to its failing cell, so its traceback can be read.
+    """
     from nbclient.exceptions import CellExecutionError
 
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    executed = out_dir / path.name
     start = time.perf_counter()
     try:
-        nb = execute_notebook(path)
+        execute_notebook(path, nb=nb)
+        error = None
     except CellExecutionError as exc:
-        first_line = next((line for line in str(exc).splitlines() if "Error" in line), str(exc)[:200])
-        return ChapterRun(Path(path), None, time.perf_counter() - start, first_line.strip())
+        error = f"{exc.ename}: {str(exc.evalue).splitlines()[0] if exc.evalue else ''}"
     seconds = time.perf_counter() - start
-    out_dir.mkdir(parents=True, exist_ok=True)
-    executed = out_dir / Path(path).name
     nbformat.write(nb, executed)
-    return ChapterRun(Path(path), executed, seconds)
+    return ChapterRun(path, executed, seconds, error)
 
 
 def is_checked(cell) -> bool:

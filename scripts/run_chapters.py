@@ -28,7 +28,7 @@ def main(argv=None) -> int:
     for notebook in notebooks:
         print(f"running {notebook.name} ({profile}) ...", flush=True)
         run = run_chapter(notebook, args.build / "executed")
-        status = "ok" if run.ok else f"FAILED: {run.error}"
+        status = "ok" if run.ok else f"FAILED: {run.error} (see {run.executed})"
         if run.ok:
             try:
                 write_post(run.executed, args.build / "posts", overwrite=True)
