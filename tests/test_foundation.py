@@ -116,3 +116,18 @@ def test_kernel_shows_one_line_for_known_failures():
     assert "gated" in gated["traceback"][0] and "huggingface-cli login" in gated["traceback"][0]
     bug, = nb.cells[2].outputs
     assert bug["output_type"] == "error" and len(bug["traceback"]) > 1  # real bugs keep their traceback
+
+
+def test_run_chapter_records_a_failure_and_keeps_the_notebook(tmp_path):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from genai_course.execute import run_chapter
+
+    nb = new_notebook(cells=[new_code_cell("x = 1"), new_code_cell("1 / 0"), new_code_cell("y = 2")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, tmp_path / "broken.ipynb")
+    run = run_chapter(tmp_path / "broken.ipynb", tmp_path / "out")
+    assert not run.ok and run.error == "ZeroDivisionError: division by zero" and run.seconds > 0
+    cells = nbformat.read(run.executed, as_version=4).cells
+    assert cells[1].outputs[0]["ename"] == "ZeroDivisionError" and cells[2].outputs == []
