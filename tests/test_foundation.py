@@ -100,7 +100,6 @@ def test_explain_leaves_real_bugs_alone():
 
 
 def test_kernel_shows_one_line_for_known_failures():
-    import nbformat
     from nbclient import NotebookClient
     from nbformat.v4 import new_code_cell, new_notebook
 

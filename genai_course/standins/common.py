@@ -62,3 +62,28 @@ def train_unigram(texts: Iterable[str], vocab_size: int, special_tokens: list[st
     )
     tokenizer.train_from_iterator(texts, trainer=trainer)
     return tokenizer
+
+
+def train_t5_tokenizer(texts: Iterable[str], vocab_size: int, extra_ids: int = 100):
+    """A T5 tokenizer in T5's layout: <pad>=0, </s>=1, <unk>=2, sentinels <extra_id_0> last (ch. 03)."""
+    import json
+
+    from transformers import T5TokenizerFast
+
+    backend = train_unigram(texts, vocab_size=vocab_size, special_tokens=["<pad>", "</s>", "<unk>"])
+    pieces = [tuple(piece) for piece in json.loads(backend.to_str())["model"]["vocab"]]
+    pieces += [(f"<extra_id_{i}>", 0.0) for i in range(extra_ids - 1, -1, -1)]
+    return T5TokenizerFast(vocab=pieces, extra_ids=extra_ids, model_max_length=512)
+
+
+def train_briefly(model, next_batch, steps: int, lr: float = 3e-3) -> None:
+    """A few AdamW steps on `model(**next_batch())`, so a stand-in starts from working weights (ch. 10)."""
+    import torch
+
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
+    model.train()
+    for _ in range(steps):
+        model(**next_batch()).loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+    model.eval()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from . import standin
 from ..paths import data_path
-from .common import shipped_text, train_unigram
+from .common import shipped_text, train_briefly, train_t5_tokenizer
 
 
 def _pubmedqa_text() -> list[str]:
@@ -18,39 +18,26 @@ def _pubmedqa_text() -> list[str]:
     return lines
 
 
-def build_t5_tokenizer(texts: list[str], vocab_size: int = 1000):
-    """A `T5Tokenizer` with T5's layout (<pad>=0, </s>=1, <unk>=2) trained on `texts` (ch. 11)."""
-    from transformers import T5Tokenizer
-
-    backend = train_unigram(texts, vocab_size=vocab_size, special_tokens=["<pad>", "</s>", "<unk>"])
-    vocab = [tuple(piece) for piece in json.loads(backend.to_str())["model"]["vocab"]]
-    return T5Tokenizer(vocab=vocab, extra_ids=0, model_max_length=512)
-
-
 def _pretrain_copying(model, tokenizer, texts: list[str], steps: int = 150) -> None:
     # A few seconds of learning to copy sentences, so the stand-in starts as a working encoder-decoder
     # (like the real pre-trained model) rather than noise that LoRA on q and v alone could not rescue.
     import torch
 
-    optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3)
     generator = torch.Generator().manual_seed(0)
-    model.train()
-    for _ in range(steps):
+
+    def next_batch():
         batch = [texts[int(i)] for i in torch.randint(len(texts), (16,), generator=generator)]
         enc = tokenizer(batch, max_length=32, truncation=True, padding=True, return_tensors="pt")
-        labels = enc.input_ids.masked_fill(enc.attention_mask == 0, -100)
-        loss = model(**enc, labels=labels).loss
-        loss.backward()
-        optimizer.step()
-        optimizer.zero_grad()
-    model.eval()
+        return {**enc, "labels": enc.input_ids.masked_fill(enc.attention_mask == 0, -100)}
+
+    train_briefly(model, next_batch, steps)
 
 
 @standin("google/flan-t5-large")
 def build_flan_t5_large(out_dir: Path) -> None:
     from transformers import T5Config, T5ForConditionalGeneration
 
-    tokenizer = build_t5_tokenizer(list(shipped_text()) + _pubmedqa_text())
+    tokenizer = train_t5_tokenizer(list(shipped_text()) + _pubmedqa_text(), vocab_size=1000, extra_ids=0)
     # FLAN-T5's shape in miniature: gated-GELU feed-forward, untied input/output embeddings.
     config = T5Config(
         vocab_size=len(tokenizer),

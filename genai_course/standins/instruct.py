@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import standin
-from .common import shipped_text, train_byte_bpe
+from .common import shipped_text, train_briefly, train_byte_bpe
 
 # Qwen2.5-Instruct's ChatML template, as in the model's tokenizer_config.json (tools branch included),
 # so `apply_chat_template` formats prompts the same way in both profiles.
@@ -91,15 +91,12 @@ def _pretrain(model, tokenizer, texts: list[str], steps: int = 60) -> None:
     ids = tokenizer("\n".join(texts), return_tensors="pt").input_ids[0]
     block = 64
     blocks = ids[: len(ids) // block * block].view(-1, block)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3)
-    model.train()
-    for step in range(steps):
+
+    def next_batch():
         batch = blocks[torch.randint(len(blocks), (8,))]
-        loss = model(input_ids=batch, labels=batch).loss
-        loss.backward()
-        optimizer.step()
-        optimizer.zero_grad()
-    model.eval()
+        return {"input_ids": batch, "labels": batch}
+
+    train_briefly(model, next_batch, steps)
 
 
 @standin("Qwen/Qwen2.5-1.5B-Instruct")

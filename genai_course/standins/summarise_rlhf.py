@@ -1,13 +1,11 @@
 """Stand-ins for chapters 12 (T5 and Llama summarisation) and 13 (RLHF: reward model and GRPO policy)."""
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 
 from . import standin
 from ..paths import data_path
-from .common import shipped_text, train_byte_bpe, train_unigram, train_wordpiece
+from .common import shipped_text, train_briefly, train_byte_bpe, train_t5_tokenizer, train_wordpiece
 
 # A Zephyr-style chat template like TinyLlama-1.1B-Chat's, so `apply_chat_template` works offline.
 CHAT_TEMPLATE = (
@@ -30,11 +28,9 @@ def _chapter_texts() -> list[str]:
 
 @standin("google-t5/t5-small")
 def build_t5_small(out_dir):
-    from transformers import T5Config, T5ForConditionalGeneration, T5Tokenizer
+    from transformers import T5Config, T5ForConditionalGeneration
 
-    unigram = train_unigram(_chapter_texts(), vocab_size=600, special_tokens=["<pad>", "</s>", "<unk>"])
-    vocab = [tuple(piece) for piece in json.loads(unigram.to_str())["model"]["vocab"]]
-    tokenizer = T5Tokenizer(vocab=vocab, extra_ids=10)  # pad=0, eos=1: pad is not eos, as in T5
+    tokenizer = train_t5_tokenizer(_chapter_texts(), vocab_size=600, extra_ids=10)  # pad=0, eos=1: pad is not eos
     config = T5Config(
         vocab_size=len(tokenizer), d_model=64, d_kv=16, d_ff=128, num_layers=2, num_decoder_layers=2,
         num_heads=4, pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id,
@@ -94,14 +90,7 @@ def _learn_to_write_reviews(model, tokenizer, steps=120):
     mask = torch.tensor([[1] * len(row) + [0] * (width - len(row)) for row in ids])
     labels = input_ids.masked_fill(mask == 0, -100)
     labels[torch.arange(len(ids)), mask.sum(1) - 1] = tokenizer.eos_token_id  # learn to stop
-    optimiser = torch.optim.AdamW(model.parameters(), lr=3e-3)
-    model.train()
-    for _ in range(steps):
-        loss = model(input_ids=input_ids, attention_mask=mask, labels=labels).loss
-        loss.backward()
-        optimiser.step()
-        optimiser.zero_grad()
-    model.eval()
+    train_briefly(model, lambda: {"input_ids": input_ids, "attention_mask": mask, "labels": labels}, steps)
 
 
 @standin("distilbert/distilbert-base-uncased")

@@ -1,12 +1,11 @@
 """Stand-in for FLAN-T5 base (ch. 03): a tiny T5ForConditionalGeneration with a trained Unigram tokenizer."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from ..paths import data_path
 from . import standin
-from .common import shipped_text, train_unigram
+from .common import shipped_text, train_t5_tokenizer
 
 
 def _chat_lines() -> list[str]:
@@ -20,13 +19,9 @@ def _chat_lines() -> list[str]:
 @standin("google/flan-t5-base")
 def build_flan_t5_base(out_dir: Path) -> None:
     """A 2+2-layer T5ForConditionalGeneration; tokenizer with <pad>=0, </s>=1, <unk>=2 and 100 extra ids (ch. 03)."""
-    from transformers import T5Config, T5ForConditionalGeneration, T5TokenizerFast
+    from transformers import T5Config, T5ForConditionalGeneration
 
-    texts = list(shipped_text()) + _chat_lines() * 3
-    backend = train_unigram(texts, vocab_size=1200, special_tokens=["<pad>", "</s>", "<unk>"])
-    pieces = [(piece, score) for piece, score in json.loads(backend.to_str())["model"]["vocab"]]
-    pieces += [(f"<extra_id_{i}>", 0.0) for i in range(99, -1, -1)]  # T5 keeps its sentinels at the end
-    tokenizer = T5TokenizerFast(vocab=pieces, extra_ids=100, model_max_length=512)
+    tokenizer = train_t5_tokenizer(list(shipped_text()) + _chat_lines() * 3, vocab_size=1200)
     config = T5Config(
         vocab_size=len(tokenizer), d_model=64, d_ff=128, d_kv=16, num_heads=4, num_layers=2,
         num_decoder_layers=2, feed_forward_proj="gated-gelu", tie_word_embeddings=False,
