@@ -98,6 +98,20 @@ def build_sdxl(out_dir):
     pipe.save_pretrained(out_dir)
 
 
+def _tiny_unet_blocks(dims: str) -> dict:
+    """A two-level cross-attention UNet's settings, for UNet2DConditionModel ("2D") or UNet3DConditionModel ("3D")."""
+    return dict(
+        block_out_channels=(32, 64),
+        layers_per_block=1,
+        sample_size=16,
+        down_block_types=(f"CrossAttnDownBlock{dims}", f"DownBlock{dims}"),
+        up_block_types=(f"UpBlock{dims}", f"CrossAttnUpBlock{dims}"),
+        cross_attention_dim=_TEXT_WIDTH,
+        attention_head_dim=8,
+        norm_num_groups=8,
+    )
+
+
 @standin("stable-diffusion-v1-5/stable-diffusion-v1-5")
 def build_sd15(out_dir):
     """Stable Diffusion 1.x: one CLIP text encoder, a cross-attention UNet, PNDM scheduler."""
@@ -105,16 +119,7 @@ def build_sd15(out_dir):
     from transformers import CLIPTextModel
 
     tokenizer = clip_tokenizer()
-    unet = UNet2DConditionModel(
-        block_out_channels=(32, 64),
-        layers_per_block=1,
-        sample_size=16,
-        down_block_types=("CrossAttnDownBlock2D", "DownBlock2D"),
-        up_block_types=("UpBlock2D", "CrossAttnUpBlock2D"),
-        cross_attention_dim=_TEXT_WIDTH,
-        attention_head_dim=8,
-        norm_num_groups=8,
-    )
+    unet = UNet2DConditionModel(**_tiny_unet_blocks("2D"))
     pipe = StableDiffusionPipeline(
         vae=_tiny_vae(),
         text_encoder=CLIPTextModel(_clip_config(tokenizer)),
@@ -135,16 +140,7 @@ def build_text_to_video(out_dir):
     from transformers import CLIPTextModel
 
     tokenizer = clip_tokenizer()
-    unet = UNet3DConditionModel(
-        block_out_channels=(32, 64),
-        layers_per_block=1,
-        sample_size=16,
-        down_block_types=("CrossAttnDownBlock3D", "DownBlock3D"),
-        up_block_types=("UpBlock3D", "CrossAttnUpBlock3D"),
-        cross_attention_dim=_TEXT_WIDTH,
-        attention_head_dim=8,
-        norm_num_groups=8,
-    )
+    unet = UNet3DConditionModel(**_tiny_unet_blocks("3D"))
     pipe = TextToVideoSDPipeline(
         vae=_tiny_vae(),
         text_encoder=CLIPTextModel(_clip_config(tokenizer)),
