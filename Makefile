@@ -5,7 +5,7 @@ SMOKE_ENV := GENAI_PROFILE=smoke HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TRANSFOR
              PYTHONHASHSEED=0 TOKENIZERS_PARALLELISM=false
 CHAPTERS ?= $(sort $(wildcard chapters/[0-9][0-9]_*.ipynb))
 
-.PHONY: run test unit nbval bench posts refresh clean
+.PHONY: run test unit nbval bench rehearse posts refresh clean
 
 $(STAMP): requirements.txt pyproject.toml scripts/bootstrap.sh
 	bash scripts/bootstrap.sh
@@ -28,6 +28,10 @@ nbval: $(STAMP)
 ## bench: smoke wall time per chapter, render time per post vs plain nbconvert
 bench: $(STAMP)
 	$(SMOKE_ENV) $(PY) scripts/bench.py $(CHAPTERS)
+
+## rehearse: every chapter with the full profile's values on the stand-ins, offline (GENAI_REHEARSE_STEPS caps steps)
+rehearse: $(STAMP)
+	$(PY) scripts/rehearse.py $(CHAPTERS)
 
 ## posts: render executed notebooks from build/executed into OUT (default build/posts) for FORMAT=hugo|jekyll|pelican
 OUT ?= build/posts

@@ -1,4 +1,16 @@
-"""Profiles: `full` runs the real hub models on a GPU, `smoke` runs tiny stand-ins offline on a CPU."""
+"""Profiles: which values a chapter runs with, and where its models and data come from.
+
+| profile    | values (`pick`) | models and datasets                   | where it runs          |
+|------------|-----------------|---------------------------------------|------------------------|
+| `full`     | full            | the Hugging Face Hub                  | a GPU (a Colab T4)     |
+| `smoke`    | smoke           | local stand-ins and replicas, offline | any CPU, about a minute |
+| `rehearse` | full            | local stand-ins and replicas, offline | a CPU, before a release |
+
+The rehearsal runs the full profile's sizes, switches and loaders on the tiny stand-ins, so what only
+the full values reach (a whole-dataset forward pass, a switch a model does not support, a dataset
+config that does not exist) fails here rather than on a learner's GPU. Step counts in it are capped
+by `GENAI_REHEARSE_STEPS` (see `pick_steps`).
+"""
 from __future__ import annotations
 
 import os
@@ -6,7 +18,9 @@ import platform
 import random
 from importlib import metadata
 
-PROFILES = ("full", "smoke")
+PROFILES = ("full", "smoke", "rehearse")
+REHEARSE_STEPS_ENV = "GENAI_REHEARSE_STEPS"
+DEFAULT_REHEARSE_STEPS = 2
 
 
 def current_profile() -> str:
@@ -21,20 +35,43 @@ def current_profile() -> str:
     return "full" if torch.cuda.is_available() else "smoke"
 
 
+def uses_hub() -> bool:
+    """Whether models and datasets come from the Hugging Face Hub (full) or local copies (smoke, rehearse) (ch. 01)."""
+    return current_profile() == "full"
+
+
 def pick(*, full, smoke):
-    """The value for the active profile; the parameters cell is the only place that calls it (ch. 01)."""
-    return full if current_profile() == "full" else smoke
+    """The value for the active profile; full values in `full` and `rehearse` (ch. 01).
+
+    Only the parameters cell calls it, and only for values (sizes, ids, rates, thresholds), never
+    for a switch that changes which code runs: `tests/test_one_code_path.py` enforces both.
+    """
+    return smoke if current_profile() == "smoke" else full
+
+
+def rehearse_steps() -> int:
+    """The step cap of a rehearsal: `GENAI_REHEARSE_STEPS`, default 2 (ch. 01)."""
+    raw = os.environ.get(REHEARSE_STEPS_ENV, "").strip() or str(DEFAULT_REHEARSE_STEPS)
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"{REHEARSE_STEPS_ENV}={raw!r} must be a whole number of steps, at least 1")
+    return int(raw)
+
+
+def pick_steps(*, full: int, smoke: int) -> int:
+    """Like `pick`, for step, epoch and sampling-step counts: capped by `GENAI_REHEARSE_STEPS` in a rehearsal (ch. 01).
+
+    A rehearsal checks that the full profile's code runs, not that it converges, so a couple of
+    steps at full size are enough and keep it short on a CPU.
+    """
+    value = pick(full=full, smoke=smoke)
+    return min(value, rehearse_steps()) if current_profile() == "rehearse" else value
 
 
 def device() -> str:
     """`cuda` when a GPU is present, `mps` on Apple silicon, else `cpu` (ch. 01)."""
-    import torch
+    from .machine import hardware
 
-    if torch.cuda.is_available():
-        return "cuda"
-    if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
-        return "mps"
-    return "cpu"
+    return hardware().device
 
 
 def seed_everything(seed: int) -> None:
@@ -58,11 +95,7 @@ def _version(package: str) -> str:
 
 def describe_environment(packages=("torch",)) -> str:
     """One line naming profile, device, GPU memory and library versions, printed by every chapter (ch. 01)."""
-    import torch
+    from .machine import hardware
 
-    where = device()
-    if where == "cuda":
-        props = torch.cuda.get_device_properties(0)
-        where = f"cuda ({props.name}, {props.total_memory / 2**30:.0f} GiB)"
     versions = ", ".join(f"{name} {_version(name)}" for name in packages)
-    return f"profile: {current_profile()} | device: {where} | python {platform.python_version()} | {versions}"
+    return f"profile: {current_profile()} | device: {hardware().describe()} | python {platform.python_version()} | {versions}"

@@ -7,28 +7,13 @@ then render time of our post renderer next to plain `jupyter nbconvert --to mark
 Writes the table to stdout and to build/bench.md.
 """
 import argparse
-import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from genai_course.execute import smoke_environment  # noqa: E402
-
-RUN_ONE = "import sys; from pathlib import Path; from genai_course.execute import run_chapter; " \
-          "run = run_chapter(Path(sys.argv[1]), Path(sys.argv[2])); sys.exit(0 if run.ok else 1)"
-
-
-def timed(command: list[str], env: dict) -> tuple[float, float, bool]:
-    """Wall seconds, peak RSS in MiB over the process tree, and success of one command."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return time.perf_counter() - start, usage.ru_maxrss / 1024, process.returncode == 0
+from genai_course.publish.execute import RUN_ONE, measure, smoke_environment  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -44,15 +29,16 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         executed_dir, ours, plain = (Path(scratch) / name for name in ("executed", "ours", "plain"))
         for notebook in notebooks:
-            seconds, peak, ok = timed([python, "-c", RUN_ONE, str(notebook), str(executed_dir)], env)
+            run = measure([python, "-c", RUN_ONE, str(notebook), str(executed_dir)], env, ROOT)
             executed = executed_dir / Path(notebook).name
-            if not ok:
+            if not run.ok:
                 failed = True
-                rows.append(f"| {Path(notebook).stem} | FAILED after {seconds:.1f} | {peak:.0f} | | |")
+                rows.append(f"| {Path(notebook).stem} | FAILED after {run.seconds:.1f} | {run.peak_mib:.0f} | | |")
                 continue
-            render, _, _ = timed([python, "scripts/render_posts.py", str(executed), "--out", str(ours), "--overwrite"], env)
-            convert, _, _ = timed([jupyter, "nbconvert", "--to", "markdown", str(executed), "--output-dir", str(plain)], env)
-            rows.append(f"| {Path(notebook).stem} | {seconds:.1f} | {peak:.0f} | {render:.2f} | {convert:.2f} |")
+            render = measure([python, "scripts/render_posts.py", str(executed), "--out", str(ours), "--overwrite"], env, ROOT)
+            convert = measure([jupyter, "nbconvert", "--to", "markdown", str(executed), "--output-dir", str(plain)], env, ROOT)
+            rows.append(f"| {Path(notebook).stem} | {run.seconds:.1f} | {run.peak_mib:.0f} | {render.seconds:.2f} | "
+                        f"{convert.seconds:.2f} |")
             print(rows[-1], flush=True)
     table = "\n".join(rows)
     (ROOT / "build").mkdir(exist_ok=True)

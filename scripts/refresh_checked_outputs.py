@@ -1,5 +1,6 @@
 #!/usr/bin/env python
-"""Execute chapters in the smoke profile and store the outputs of their `# NBVAL_CHECK_OUTPUT` cells.
+"""Execute chapters in the smoke profile and store the outputs of their cells tagged
+`nbval-check-output`.
 
 Every other output is stripped, so the committed notebook holds exactly what nbval compares.
 
@@ -13,7 +14,7 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from genai_course.execute import execute_notebook, smoke_environment, store_checked_outputs  # noqa: E402
+from genai_course.publish.execute import execute_notebook, smoke_environment, store_checked_outputs  # noqa: E402
 
 
 def main(argv=None) -> int:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from genai_course.posts import DEFAULT_REPO, ENGINES, PostError, write_post  # noqa: E402
+from genai_course.publish.posts import DEFAULT_REPO, ENGINES, PostError, write_post  # noqa: E402
 
 
 def main(argv=None) -> int:

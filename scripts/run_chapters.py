@@ -12,8 +12,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from genai_course.execute import run_chapter  # noqa: E402
-from genai_course.posts import write_post  # noqa: E402
+from genai_course.publish.execute import run_chapter  # noqa: E402
+from genai_course.publish.posts import write_post  # noqa: E402
 from genai_course.profile import current_profile  # noqa: E402
 
 

@@ -23,7 +23,7 @@ from urllib.request import urlopen
 
 import pytest
 
-from genai_course.posts import (ENGINES, PostError, clean_notebook, escape_hugo_shortcodes, post_metadata,
+from genai_course.publish.posts import (ENGINES, PostError, clean_notebook, escape_hugo_shortcodes, post_metadata,
                                 read_notebook, slug_for, write_post)
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -121,7 +121,7 @@ def test_run_chapter_records_a_failure_and_keeps_the_notebook(tmp_path):
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook
 
-    from genai_course.execute import run_chapter
+    from genai_course.publish.execute import run_chapter
 
     nb = new_notebook(cells=[new_code_cell("x = 1"), new_code_cell("1 / 0"), new_code_cell("y = 2")])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}

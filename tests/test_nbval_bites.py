@@ -6,11 +6,11 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from genai_course.execute import CHECK_MARKER, strip_unchecked
+from genai_course.publish.execute import CHECK_TAG, strip_unchecked
 
 
 def _notebook(path: Path, stored: str) -> Path:
-    checked = new_code_cell(f"{CHECK_MARKER}\nprint(6 * 7)", execution_count=1,
+    checked = new_code_cell("print(6 * 7)", execution_count=1, metadata={"tags": [CHECK_TAG]},
                             outputs=[new_output("stream", name="stdout", text=stored)])
     unchecked = new_code_cell("import random\nprint(random.random())")
     nb = new_notebook(cells=[checked, unchecked])

@@ -6,7 +6,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from genai_course.execute import is_checked, strip_unchecked
+from genai_course.publish.execute import is_checked, strip_unchecked
 
 CHAPTERS = sorted((Path(__file__).resolve().parents[1] / "chapters").glob("[0-9][0-9]_*.ipynb"))
 
@@ -62,3 +62,19 @@ def test_no_hard_coded_cuda_tokens_or_absolute_paths(chapter):
         assert not re.search(r"""(\.to\(|device\s*=\s*)["']cuda""", cell.source), cell.source[:80]
         assert not re.search(r"hf_[A-Za-z0-9]{30,}|sk-[A-Za-z0-9]{30,}", cell.source)
         assert not re.search(r"""["'](/home/|/root/|/work/|/tmp/|C:\\\\)""", cell.source), cell.source[:80]
+
+
+# Everything a chapter writes goes under the one folder its parameters cell names.
+OUTPUT_LINE = re.compile(r"""^OUTPUT_DIR = work_dir\(["'](?P<name>[^"']+)["']\)""", re.MULTILINE)
+OTHER_OUTPUTS = re.compile(r"""tempfile|mkdtemp|REPO_ROOT|work_dir\(|output_dir\s*=\s*["']|Path\(["'](?:build|outputs?)""")
+
+
+def test_one_output_folder(chapter):
+    path, nb = chapter
+    parameters = next(c.source for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    match = OUTPUT_LINE.search(parameters)
+    assert match and match["name"] == path.stem, f'{path.name}: the parameters cell needs OUTPUT_DIR = work_dir("{path.stem}")'
+    for cell in nb.cells:
+        source = OUTPUT_LINE.sub("", cell.source) if cell.source is parameters else cell.source
+        if cell.cell_type == "code":
+            assert not OTHER_OUTPUTS.search(source), f"{path.name}: write under OUTPUT_DIR only:\n{source[:200]}"

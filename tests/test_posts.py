@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from genai_course.posts import PostError, html_table_to_markdown, slug_for, write_post
+from genai_course.publish.posts import PostError, html_table_to_markdown, slug_for, write_post
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -109,7 +109,7 @@ def test_existing_post_is_kept_unless_overwrite(tmp_path):
 
 
 def test_failed_render_leaves_no_half_written_post(tmp_path, monkeypatch):
-    import genai_course.posts as posts
+    import genai_course.publish.posts as posts
 
     def broken(*args, **kwargs):
         raise RuntimeError("renderer crashed")

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..paths import DATA_DIR
-from ..profile import current_profile, seed_everything
+from ..profile import seed_everything, uses_hub
 from . import common
 
 Builder = Callable[[Path], None]
@@ -100,7 +100,7 @@ def standin_path(hub_id: str) -> Path:
 
 
 def checkpoint(hub_id: str) -> str:
-    """What to pass to `from_pretrained`: the hub id in full, the local stand-in folder in smoke (ch. 01)."""
-    if current_profile() == "full":
+    """What to pass to `from_pretrained`: the hub id in full, the local stand-in folder in smoke and rehearse (ch. 01)."""
+    if uses_hub():
         return hub_id
     return str(standin_path(hub_id))

@@ -87,3 +87,72 @@ def train_briefly(model, next_batch, steps: int, lr: float = 3e-3) -> None:
         optimizer.step()
         optimizer.zero_grad()
     model.eval()
+
+
+# Diffusion stand-ins (ch. 06, 07): text encoders of 2 layers of width 32 over a 1000-token CLIP BPE
+# trained on shipped text.
+TEXT_WIDTH = 32
+PROJECTION = 32
+CLIP_VOCAB = 1000
+CLIP_MAX_LENGTH = 77  # the real CLIP context; an untrained tokenizer would default to a huge value
+
+
+def clip_tokenizer():
+    """A CLIP BPE tokenizer trained on the shipped corpus, `model_max_length` set (ch. 06)."""
+    from transformers import CLIPTokenizer
+
+    extra = ["a pixel art noun with glasses", "a red circle moving right", "a blue square moving down"]
+    tokenizer = CLIPTokenizer().train_new_from_iterator(list(shipped_text()) + extra, vocab_size=CLIP_VOCAB)
+    tokenizer.model_max_length = CLIP_MAX_LENGTH
+    return tokenizer
+
+
+def clip_text_config(tokenizer):
+    """A 2-layer CLIP text encoder config over `tokenizer` (ch. 06)."""
+    from transformers import CLIPTextConfig
+
+    return CLIPTextConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=TEXT_WIDTH,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        max_position_embeddings=CLIP_MAX_LENGTH,
+        projection_dim=PROJECTION,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+    )
+
+
+def tiny_vae():
+    """A two-block AutoencoderKL with 4 latent channels (ch. 06)."""
+    from diffusers import AutoencoderKL
+
+    # Two blocks: latents are half the image side (the real VAEs use four blocks, an eighth).
+    return AutoencoderKL(
+        block_out_channels=(16, 32),
+        down_block_types=("DownEncoderBlock2D", "DownEncoderBlock2D"),
+        up_block_types=("UpDecoderBlock2D", "UpDecoderBlock2D"),
+        latent_channels=4,
+        layers_per_block=1,
+        norm_num_groups=8,
+        sample_size=64,
+    )
+
+
+SD_BETAS = dict(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", steps_offset=1)
+
+
+def tiny_unet_blocks(dims: str) -> dict:
+    """A two-level cross-attention UNet's settings, for UNet2DConditionModel ("2D") or UNet3DConditionModel ("3D") (ch. 06)."""
+    return dict(
+        block_out_channels=(32, 64),
+        layers_per_block=1,
+        sample_size=16,
+        down_block_types=(f"CrossAttnDownBlock{dims}", f"DownBlock{dims}"),
+        up_block_types=(f"UpBlock{dims}", f"CrossAttnUpBlock{dims}"),
+        cross_attention_dim=TEXT_WIDTH,
+        attention_head_dim=8,
+        norm_num_groups=8,
+    )

@@ -1,30 +1,36 @@
-"""Stand-ins for the BERT encoders of chapter 09: DistilBERT (uncased) and BioBERT (cased)."""
+"""Stand-ins for the BERT encoders of chapter 09, DistilBERT (uncased) and BioBERT (cased).
+
+Chapter 13 builds its reward model on the same DistilBERT.
+"""
 from __future__ import annotations
 
 import json
 from pathlib import Path
+
+import pandas as pd
 
 from ..paths import data_path
 from . import standin
 from .common import shipped_text, train_wordpiece
 
 
-def _ade_sample_text() -> list[str]:
-    # The shipped ADE sample, so drug and effect names get whole-word pieces as in a biomedical vocabulary.
+def _sample_text() -> list[str]:
+    # The shipped ADE sample, so drug and effect names get whole-word pieces as in a biomedical
+    # vocabulary, and the shipped reviews of chapter 13.
     texts = []
     for name in ("classification.jsonl", "relations.jsonl"):
         for line in data_path("ade", name).read_text(encoding="utf-8").splitlines():
             if line.strip():
                 texts.append(json.loads(line)["text"])
-    return texts
+    return texts + pd.read_csv(data_path("reviews", "train.csv"))["text"].tolist()
 
 
 def _wordpiece_vocab(lowercase: bool, vocab_size: int = 3000) -> dict[str, int]:
-    tokenizer = train_wordpiece(list(shipped_text()) + _ade_sample_text(), vocab_size, lowercase=lowercase)
+    tokenizer = train_wordpiece(list(shipped_text()) + _sample_text(), vocab_size, lowercase=lowercase)
     return tokenizer.get_vocab()
 
 
-@standin("distilbert-base-uncased")
+@standin("distilbert/distilbert-base-uncased")
 def build_distilbert(out_dir: Path) -> None:
     """A 2-layer DistilBertForMaskedLM; task heads are added fresh at load time, as with the hub model."""
     from transformers import DistilBertConfig, DistilBertForMaskedLM, DistilBertTokenizerFast

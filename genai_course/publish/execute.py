@@ -8,7 +8,9 @@ from pathlib import Path
 
 import nbformat
 
-CHECK_MARKER = "# NBVAL_CHECK_OUTPUT"
+# nbval compares the stored output of cells with this tag (it also reads a `# NBVAL_CHECK_OUTPUT` line,
+# which would print in every post, so the course uses the tag only).
+CHECK_TAG = "nbval-check-output"
 
 
 @dataclass
@@ -65,7 +67,7 @@ def run_chapter(path: Path, out_dir: Path) -> ChapterRun:
 
 def is_checked(cell) -> bool:
     """Whether nbval compares this cell's stored output (ch. 01)."""
-    return cell.cell_type == "code" and CHECK_MARKER in cell.source
+    return cell.cell_type == "code" and CHECK_TAG in cell.metadata.get("tags", [])
 
 
 def strip_unchecked(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -98,9 +100,45 @@ def store_checked_outputs(source: nbformat.NotebookNode, executed: nbformat.Note
     return strip_unchecked(source)
 
 
-def smoke_environment() -> dict[str, str]:
-    """Environment for offline smoke runs: no hub, seeded hashing, quiet tokenizers (ch. 01)."""
+def offline_environment(profile: str = "smoke") -> dict[str, str]:
+    """Environment for offline runs (smoke or rehearse): no hub, seeded hashing, quiet tokenizers."""
     env = dict(os.environ)
-    env.update(GENAI_PROFILE="smoke", HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
+    env.update(GENAI_PROFILE=profile, HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
                PYTHONHASHSEED="0", TOKENIZERS_PARALLELISM="false")
     return env
+
+
+def smoke_environment() -> dict[str, str]:
+    """Environment for offline smoke runs."""
+    return offline_environment("smoke")
+
+
+# Runs one chapter in a process of its own, so its peak memory can be measured alone.
+RUN_ONE = ("import sys; from pathlib import Path; from genai_course.publish.execute import run_chapter; "
+           "run = run_chapter(Path(sys.argv[1]), Path(sys.argv[2])); "
+           "print(run.error or '', end=''); sys.exit(0 if run.ok else 1)")
+
+
+@dataclass
+class Measured:
+    """Wall seconds, peak RSS of the process tree in MiB, exit status and output of one command."""
+
+    seconds: float
+    peak_mib: float
+    ok: bool
+    output: str
+
+
+def measure(command: list[str], env: dict, cwd: Path) -> Measured:
+    """Run a command, timing it and reading the peak resident memory of it and its children."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        out.seek(0)
+        output = out.read().decode("utf-8", "replace")
+    return Measured(seconds, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status) == 0, output)

@@ -1,0 +1,1 @@
+"""Running chapters and publishing them: tools for course authors, not imported by the chapters."""
