@@ -17,8 +17,10 @@ from typing import Callable
 import nbformat
 import yaml
 
+from ..repository import BRANCH, REPOSITORY, colab_url
+
 COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
-DEFAULT_REPO = "genai-course/genai-course"
+DEFAULT_REPO = REPOSITORY
 FIGURE_PREFIX = "figure"
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
@@ -239,9 +241,9 @@ def post_metadata(nb: nbformat.NotebookNode, notebook_path: Path) -> dict:
     return front
 
 
-def colab_badge(notebook_path: Path, repo: str = DEFAULT_REPO, branch: str = "main") -> str:
+def colab_badge(notebook_path: Path, repo: str = DEFAULT_REPO, branch: str = BRANCH) -> str:
     """The markdown 'Open in Colab' badge for a chapter (ch. 01)."""
-    url = f"https://colab.research.google.com/github/{repo}/blob/{branch}/chapters/{Path(notebook_path).name}"
+    url = colab_url(Path(notebook_path).name, repo, branch)
     return f"[![Open In Colab]({COLAB_BADGE})]({url})"
 
 
