@@ -7,6 +7,7 @@ shapes but no storage, counts its parameters, and turns them into the bytes that
 gradients and AdamW states take. Activations depend on batch, length and kernels, so chapters add
 them as estimates, marked as such next to the computed rows.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -24,12 +25,15 @@ ADAMW_BYTES = 8.0  # two float32 moments per trainable parameter
 
 
 def hub_record(hub_id: str, filename: str = "config.json") -> dict:
-    """A file of the real hub repository, as shipped with the course: `config.json` by default (ch. 02)."""
+    """A file of the real hub repository, as shipped with the course (ch. 02).
+
+    `config.json` by default.
+    """
     path = HUB_RECORDS / hub_id.replace("/", "--") / filename
     if not path.is_file():
         raise FileNotFoundError(
-            f"{path} is missing: copy {filename} of https://huggingface.co/{hub_id} there and list it in "
-            f"{HUB_RECORDS / 'SOURCES.md'}"
+            f"{path} is missing: copy {filename} of https://huggingface.co/{hub_id} there "
+            f"and list it in {HUB_RECORDS / 'SOURCES.md'}"
         )
     return json.loads(path.read_text(encoding="utf-8"))
 
@@ -42,7 +46,8 @@ def _model_class(dotted: str):
 def meta_model(hub_id: str, model_class: str, subfolder: str | None = None):
     """The hub model's architecture on the meta device, built from its shipped config (ch. 02).
 
-    `model_class` is dotted, e.g. "transformers.AutoModelForCausalLM" or "diffusers.UNet2DConditionModel".
+    `model_class` is dotted, e.g. "transformers.AutoModelForCausalLM" or
+    "diffusers.UNet2DConditionModel".
     """
     import torch
 
@@ -53,7 +58,13 @@ def meta_model(hub_id: str, model_class: str, subfolder: str | None = None):
             from transformers import AutoConfig
 
             model_type = config.pop("model_type")
-            return cls.from_config(AutoConfig.for_model(model_type, **config))
+            model = cls.from_config(AutoConfig.for_model(model_type, **config))
+            head = model.get_output_embeddings()
+            if config.get("tie_word_embeddings") is False and head is not None:
+                # transformers 5 ties T5's head whatever the config says; from_pretrained unties it
+                # again when the checkpoint holds its own head, as FLAN-T5's does.
+                head.weight = torch.nn.Parameter(torch.empty_like(head.weight))
+            return model
         return cls.from_config(config)
 
 
@@ -63,7 +74,10 @@ def _matches(name: str, targets) -> bool:
 
 
 def lora_parameters(model, targets, rank: int) -> int:
-    """How many weights LoRA of `rank` adds to the Linear (or GPT-2 Conv1D) modules named by `targets` (ch. 11)."""
+    """How many weights LoRA of `rank` adds to the modules named by `targets` (ch. 11).
+
+    Only Linear modules (or GPT-2 Conv1D) among them count.
+    """
     total = 0
     for name, module in model.named_modules():
         if not _matches(name, targets):
@@ -73,7 +87,9 @@ def lora_parameters(model, targets, rank: int) -> int:
             raise ValueError(f"LoRA target {name} is a {type(module).__name__}, not a Linear layer")
         total += rank * (weight.shape[0] + weight.shape[1])
     if total == 0:
-        raise ValueError(f"no module of {type(model).__name__} matches the LoRA targets {list(targets)}")
+        raise ValueError(
+            f"no module of {type(model).__name__} matches the LoRA targets {list(targets)}"
+        )
     return total
 
 
@@ -84,13 +100,16 @@ def _quantisable(model) -> set[str]:
 
     head = model.get_output_embeddings() if hasattr(model, "get_output_embeddings") else None
     linear = (torch.nn.Linear,)
-    return {f"{name}.weight" for name, module in model.named_modules()
-            if (isinstance(module, linear) or type(module).__name__ == "Conv1D") and module is not head}
+    return {
+        f"{name}.weight"
+        for name, module in model.named_modules()
+        if (isinstance(module, linear) or type(module).__name__ == "Conv1D") and module is not head
+    }
 
 
 @dataclass(frozen=True)
 class Part:
-    """One model of a chapter's heavy step: its hub id, class, stored precision and what trains (ch. 02).
+    """One model of a chapter's heavy step: hub id, class, stored precision, what trains (ch. 02).
 
     `weights` is float32, float16, bfloat16 or nf4; `train` is "none", "all" or "lora" (with
     `lora_rank` and `lora_targets`).
@@ -104,16 +123,29 @@ class Part:
     train: str = "none"
     lora_rank: int = 0
     lora_targets: tuple[str, ...] = ()
+    # A model of the course's own (no hub config): the constructor arguments of `model_class`.
+    arguments: dict | None = None
 
 
 def part_memory(part: Part) -> dict:
-    """Parameters and GiB of weights, gradients and AdamW states of one part, computed on the meta device (ch. 02)."""
-    model = meta_model(part.hub_id, part.model_class, part.subfolder)
+    """Parameters and GiB of weights, gradients and AdamW states of one part (ch. 02).
+
+    Computed on the meta device.
+    """
+    if part.arguments is not None:
+        import torch
+
+        with torch.device("meta"):
+            model = _model_class(part.model_class)(**part.arguments)
+    else:
+        model = meta_model(part.hub_id, part.model_class, part.subfolder)
     params = dict(model.named_parameters())
     total = sum(p.numel() for p in params.values())
     if part.weights == "nf4":
         packed = _quantisable(model)
-        weight_bytes = sum(p.numel() * (NF4_BYTES if name in packed else 2.0) for name, p in params.items())
+        weight_bytes = sum(
+            p.numel() * (NF4_BYTES if name in packed else 2.0) for name, p in params.items()
+        )
     else:
         weight_bytes = total * BYTES_PER_PARAM[part.weights]
     if part.train == "all":
@@ -137,7 +169,9 @@ def part_memory(part: Part) -> dict:
 
 
 def memory_budget(parts, estimated: dict[str, float] | None = None):
-    """A "what fits on a T4" table: computed rows per part, estimated rows, a total against 15 GiB (ch. 02).
+    """A "what fits on a T4" table: computed rows per part, estimated rows, a total (ch. 02).
+
+    The total is set against 15 GiB.
 
     `estimated` maps a description (e.g. "activations, batch 4 x 256 tokens") to GiB.
     """
@@ -145,10 +179,20 @@ def memory_budget(parts, estimated: dict[str, float] | None = None):
 
     rows = [part_memory(part) for part in parts]
     table = pd.DataFrame(rows)
-    table["total (GiB)"] = table[["weights (GiB)", "gradients (GiB)", "AdamW states (GiB)"]].sum(axis=1).round(2)
-    extra = [{"part": name, "total (GiB)": round(gib, 2), "figure": "estimated"} for name, gib in (estimated or {}).items()]
+    table["total (GiB)"] = (
+        table[["weights (GiB)", "gradients (GiB)", "AdamW states (GiB)"]].sum(axis=1).round(2)
+    )
+    extra = [
+        {"part": name, "total (GiB)": round(gib, 2), "figure": "estimated"}
+        for name, gib in (estimated or {}).items()
+    ]
     table = pd.concat([table, pd.DataFrame(extra)], ignore_index=True) if extra else table
     total = round(float(table["total (GiB)"].sum()), 2)
-    footer = {"part": "sum", "total (GiB)": total,
-              "figure": f"{'fits' if total <= T4_GIB else 'does not fit'} a T4's {T4_GIB:.0f} GiB"}
-    return pd.concat([table, pd.DataFrame([footer])], ignore_index=True).fillna("").set_index("part")
+    footer = {
+        "part": "sum",
+        "total (GiB)": total,
+        "figure": f"{'fits' if total <= T4_GIB else 'does not fit'} a T4's {T4_GIB:.0f} GiB",
+    }
+    return (
+        pd.concat([table, pd.DataFrame([footer])], ignore_index=True).fillna("").set_index("part")
+    )

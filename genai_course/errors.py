@@ -1,4 +1,4 @@
-"""One clear sentence, instead of a 40-line traceback, for the failures a reader can fix themselves."""
+"""One clear sentence, not a 40-line traceback, for the failures a reader can fix themselves."""
 from __future__ import annotations
 
 import os
@@ -8,37 +8,41 @@ _KNOWN_FAILURES = [
     (
         {"GatedRepoError"},
         None,
-        "This model is gated on the Hugging Face Hub. Fix: accept its licence on the model's hub page, "
-        "then log in with `huggingface-cli login` (or set HF_TOKEN in Colab's secrets).",
+        "This model is gated on the Hugging Face Hub. Fix: accept its licence on the model's hub "
+        "page, then log in with `huggingface-cli login` (or set HF_TOKEN in Colab's secrets).",
     ),
     (
         {"OutOfMemoryError"},
         None,
-        "The GPU ran out of memory. Fix: lower the batch size or sequence length in the parameters cell, "
-        "or use the smaller model the chapter names for a 16 GB T4; restart the runtime to free memory.",
+        "The GPU ran out of memory. Fix: lower the batch size or sequence length in the parameters "
+        "cell, or use the smaller model the chapter names for a 16 GB T4; restart the runtime to "
+        "free memory.",
     ),
     (
         {"DatasetNotFoundError", "DataFilesNotFoundError"},
         None,
-        "The dataset could not be found on the hub (it may have been renamed or removed). Fix: check the "
-        "dataset id in the parameters cell, or point it at a local folder of files in the same schema.",
+        "The dataset could not be found on the hub (it may have been renamed or removed). Fix: "
+        "check the dataset id in the parameters cell, or point it at a local folder of files in "
+        "the same schema.",
     ),
     (
         {"OfflineModeIsEnabled", "LocalEntryNotFoundError"},
         None,
-        "The files are not in the local cache and the hub cannot be reached (no network, or HF_HUB_OFFLINE=1). "
-        "Fix: connect to the internet and unset HF_HUB_OFFLINE, or run offline with GENAI_PROFILE=smoke.",
+        "The files are not in the local cache and the hub cannot be reached (no network, or "
+        "HF_HUB_OFFLINE=1). Fix: connect to the internet and unset HF_HUB_OFFLINE, or run offline "
+        "with GENAI_PROFILE=smoke.",
     ),
     (
         {"RepositoryNotFoundError"},
         None,
-        "No such repository on the hub, or it is private. Fix: check the id in the parameters cell, "
-        "and log in if it is yours.",
+        "No such repository on the hub, or it is private. Fix: check the id in the parameters "
+        "cell, and log in if it is yours.",
     ),
     (
         {"ConnectionError", "ConnectTimeout", "ConnectError", "MaxRetryError"},
         None,
-        "The network is unreachable. Fix: connect to the internet, or run offline with GENAI_PROFILE=smoke.",
+        "The network is unreachable. Fix: connect to the internet, or run offline with "
+        "GENAI_PROFILE=smoke.",
     ),
     (
         {"OSError"},
@@ -58,13 +62,14 @@ def _exception_chain(exc: BaseException):
 
 
 def explain(exc: BaseException) -> str | None:
-    """A one-line cause and fix for a failure the reader can act on, or None for a real bug (ch. 01)."""
+    """A one-line cause and fix for a failure the reader can act on; None for a bug (ch. 01)."""
     chain = list(_exception_chain(exc))
     for names, needle, message in _KNOWN_FAILURES:
         for link in chain:
             class_names = {cls.__name__ for cls in type(link).__mro__}
             if names & class_names and (needle is None or needle in str(link).lower()):
-                return f"{message} ({type(link).__name__}: {str(link).splitlines()[0][:200] if str(link) else ''})"
+                first = str(link).splitlines()[0][:200] if str(link) else ""
+                return f"{message} ({type(link).__name__}: {first})"
     return None
 
 
@@ -83,7 +88,7 @@ def install_friendly_errors() -> bool:
         return False
 
     def show(self, etype, value, tb, tb_offset=None):
-        # IPython leaves the display to custom handlers: show either the usual traceback or one line.
+        # IPython leaves the display to custom handlers: show the usual traceback or one line.
         message = explain(value)
         if message is None:
             self.showtraceback((etype, value, tb), tb_offset=tb_offset)

@@ -4,6 +4,7 @@ A chapter never asks "am I in the full profile?" to choose precision, quantisati
 asks `hardware()`, which looks at the device. When a CUDA-only step is not taken (no GPU here), the
 decision is recorded, so a rehearsal on a CPU can list what it could not exercise.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,13 +34,13 @@ def skipped_steps() -> list[str]:
 
 @dataclass(frozen=True)
 class Hardware:
-    """The accelerator's capabilities, and the precision, quantisation and offload they allow (ch. 01)."""
+    """What the accelerator can do: the precision, quantisation and offload it allows (ch. 01)."""
 
-    device: str                 # "cuda", "mps" or "cpu"
+    device: str  # "cuda", "mps" or "cpu"
     gpu_name: str | None
     gpu_memory_gib: float | None
-    native_bf16: bool           # Ampere or newer; a T4 only emulates bfloat16, slowly
-    bitsandbytes: bool          # the bitsandbytes package imports
+    native_bf16: bool  # Ampere or newer; a T4 only emulates bfloat16, slowly
+    bitsandbytes: bool  # the bitsandbytes package imports
 
     @property
     def cuda(self) -> bool:
@@ -52,7 +53,7 @@ class Hardware:
 
     @property
     def four_bit(self) -> bool:
-        """Whether 4-bit NF4 weights (bitsandbytes) work here: a CUDA GPU and the package (ch. 11)."""
+        """Whether 4-bit NF4 weights (bitsandbytes) work: a CUDA GPU and the package (ch. 11)."""
         if not self._cuda_only("4-bit quantisation (bitsandbytes)"):
             return False
         if not self.bitsandbytes:
@@ -61,22 +62,32 @@ class Hardware:
 
     @property
     def offload(self) -> bool:
-        """Whether to keep idle pipeline parts in host RAM (model CPU offload): only with a GPU (ch. 06)."""
+        """Whether to keep idle pipeline parts in host RAM (model CPU offload) (ch. 06).
+
+        Only with a GPU.
+        """
         return self._cuda_only("model CPU offload")
 
     def mixed_precision(self, fp16_safe: bool = True) -> dict[str, bool]:
-        """`bf16=`/`fp16=` for TrainingArguments: native bf16, else fp16 on a GPU if the model tolerates it (ch. 02).
+        """`bf16=`/`fp16=` for TrainingArguments: native bf16, else fp16 on a GPU if safe (ch. 02).
 
-        T5-family models overflow in float16: pass `fp16_safe=False` and they train in float32 on a T4.
+        fp16 only if the model tolerates it: T5-family models overflow in float16, so pass
+        `fp16_safe=False` and they train in float32 on a T4.
         """
         if not self._cuda_only("mixed-precision training (fp16/bf16 autocast)"):
             return {"bf16": False, "fp16": False}
         if not self.native_bf16 and not fp16_safe:
-            _record_skip("mixed-precision training", "the model overflows in float16 and this GPU has no native bfloat16")
+            _record_skip(
+                "mixed-precision training",
+                "the model overflows in float16 and this GPU has no native bfloat16",
+            )
         return {"bf16": self.native_bf16, "fp16": not self.native_bf16 and fp16_safe}
 
     def compute_dtype(self, fp16_safe: bool = True):
-        """The dtype to run a model in: bfloat16 where native, float16 on other GPUs if safe, else float32 (ch. 06)."""
+        """The dtype to run a model in: bfloat16 where native, else float16 or float32 (ch. 06).
+
+        float16 on other GPUs if safe, else float32.
+        """
         import torch
 
         if not self._cuda_only("half-precision weights"):
@@ -89,7 +100,10 @@ class Hardware:
         """One line: device, GPU name and memory, native bf16 (ch. 01)."""
         if not self.cuda:
             return self.device
-        return f"cuda ({self.gpu_name}, {self.gpu_memory_gib:.0f} GiB, native bf16: {'yes' if self.native_bf16 else 'no'})"
+        return (
+            f"cuda ({self.gpu_name}, {self.gpu_memory_gib:.0f} GiB, "
+            f"native bf16: {'yes' if self.native_bf16 else 'no'})"
+        )
 
 
 @lru_cache(maxsize=1)

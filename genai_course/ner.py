@@ -1,9 +1,9 @@
-"""Named-entity helpers for the drug / adverse-effect tagger: merge relation rows, BIO tags, sub-word labels."""
+"""Named-entity helpers for the drug / adverse-effect tagger: relation rows, BIO tags, sub-words."""
 from __future__ import annotations
 
 import random
 import re
-from typing import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 # The outside tag is the letter O: seqeval reads any other string as an entity type.
 LABELS = ("O", "B-DRUG", "I-DRUG", "B-EFFECT", "I-EFFECT")
@@ -27,40 +27,45 @@ def merge_relations(rows: Iterable[Mapping]) -> list[dict]:
         for kind in ("drug", "effect"):
             starts, ends = indexes[kind]["start_char"], indexes[kind]["end_char"]
             if len(starts) != len(ends):
-                raise ValueError(f"{kind} spans of {text[:60]!r} have {len(starts)} starts but {len(ends)} ends")
+                raise ValueError(f"{kind} spans of {text[:60]!r} have {len(starts)} starts "
+                                 f"but {len(ends)} ends")
             for start, end in zip(starts, ends):
                 if not 0 <= start < end <= len(text):
                     raise ValueError(f"{kind} span ({start}, {end}) lies outside {text[:60]!r}")
                 record[f"{kind}_spans"].add((start, end))
     return [
-        {"text": r["text"], "drug_spans": sorted(map(list, r["drug_spans"])), "effect_spans": sorted(map(list, r["effect_spans"]))}
+        {"text": r["text"], "drug_spans": sorted(map(list, r["drug_spans"])),
+         "effect_spans": sorted(map(list, r["effect_spans"]))}
         for r in merged.values()
     ]
 
 
 def split_words(text: str) -> list[tuple[str, int, int]]:
-    """Words and punctuation marks with their character offsets, as BERT's pre-tokenizer cuts them (ch. 09)."""
+    """Words and punctuation marks with their character offsets, cut as BERT's are (ch. 09)."""
     return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
 
 
-def bio_tags(text: str, drug_spans: Sequence[Sequence[int]], effect_spans: Sequence[Sequence[int]]) -> tuple[list[str], list[str]]:
-    """Words of `text` and one BIO tag per word: B- on the first word a span touches, I- on the rest (ch. 09).
+def bio_tags(text: str, drug_spans: Sequence[Sequence[int]],
+             effect_spans: Sequence[Sequence[int]]) -> tuple[list[str], list[str]]:
+    """Words of `text` and one BIO tag per word: B- on a span's first word, I- on the rest (ch. 09).
 
     Where a drug and an effect overlap (e.g. a drug named inside an effect), the span that starts
     first keeps the words.
     """
     words = split_words(text)
     tags = ["O"] * len(words)
-    spans = sorted([(s, e, "DRUG") for s, e in drug_spans] + [(s, e, "EFFECT") for s, e in effect_spans])
+    spans = sorted([(s, e, "DRUG") for s, e in drug_spans]
+                   + [(s, e, "EFFECT") for s, e in effect_spans])
     for start, end, kind in spans:
-        inside = [i for i, (_, ws, we) in enumerate(words) if ws < end and we > start and tags[i] == "O"]
+        inside = [i for i, (_, ws, we) in enumerate(words)
+                  if ws < end and we > start and tags[i] == "O"]
         for position, i in enumerate(inside):
             tags[i] = f"{'B' if position == 0 else 'I'}-{kind}"
     return [w for w, _, _ in words], tags
 
 
 def align_labels(word_ids: Sequence[int | None], word_labels: Sequence[int]) -> list[int]:
-    """Sub-token labels: a word's label on its first sub-token, -100 on the others and on specials (ch. 09)."""
+    """Sub-token labels: a word's label on its first sub-token, -100 elsewhere (ch. 09)."""
     labels, previous = [], None
     for word_id in word_ids:
         if word_id is None or word_id == previous:
@@ -74,7 +79,7 @@ def align_labels(word_ids: Sequence[int | None], word_labels: Sequence[int]) -> 
 
 
 def group_split(keys: Sequence, test_fraction: float, seed: int) -> tuple[list[int], list[int]]:
-    """Train and test row indices, with every row sharing a key (e.g. the same text) on one side (ch. 09)."""
+    """Train and test row indices, every row sharing a key (e.g. a text) on one side (ch. 09)."""
     if not 0 < test_fraction < 1:
         raise ValueError(f"test_fraction must lie strictly between 0 and 1, got {test_fraction}")
     groups: dict = {}
@@ -90,23 +95,30 @@ def group_split(keys: Sequence, test_fraction: float, seed: int) -> tuple[list[i
     return train, test
 
 
-def entity_scores(true_tags: list[list[str]], predicted_tags: list[list[str]]) -> dict[str, dict[str, float]]:
-    """Exact-span precision, recall and F1 with seqeval, overall and per entity type (ch. 09)."""
+def entity_scores(true_tags: list[list[str]],
+                  predicted_tags: list[list[str]]) -> dict[str, dict[str, float]]:
+    """Exact-span precision, recall and F1 with seqeval: overall, weighted, per type (ch. 09).
+
+    "overall" pools every entity (micro average); "weighted" is the mean of the per-type scores
+    weighted by each type's number of true entities, the figure the book reports as its F1.
+    """
     from seqeval.metrics import classification_report
 
-    if len(true_tags) != len(predicted_tags) or any(len(t) != len(p) for t, p in zip(true_tags, predicted_tags)):
+    pairs = zip(true_tags, predicted_tags)
+    if len(true_tags) != len(predicted_tags) or any(len(t) != len(p) for t, p in pairs):
         raise ValueError("true and predicted tag sequences must match in number and length")
     report = classification_report(true_tags, predicted_tags, output_dict=True, zero_division=0)
-    rows = {"overall": report["micro avg"]}
+    rows = {"overall": report["micro avg"], "weighted": report["weighted avg"]}
     rows.update({kind: report[kind] for kind in ENTITY_TYPES if kind in report})
     return {
-        name: {"precision": r["precision"], "recall": r["recall"], "f1": r["f1-score"], "support": int(r["support"])}
+        name: {"precision": r["precision"], "recall": r["recall"], "f1": r["f1-score"],
+               "support": int(r["support"])}
         for name, r in rows.items()
     }
 
 
 def highlight(text: str, tags: Sequence[str]) -> str:
-    """`text` as markdown with each entity in bold followed by its type, e.g. **aspirin** `DRUG` (ch. 09).
+    """`text` as markdown, each entity in bold followed by its type: **aspirin** `DRUG` (ch. 09).
 
     `tags` holds one BIO tag per word of `split_words(text)`; the text between words is kept as is.
     """

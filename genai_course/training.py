@@ -1,4 +1,5 @@
 """The 🤗 Trainer as the chapters show it: a progress bar while it runs, a plot afterwards."""
+
 from __future__ import annotations
 
 
@@ -7,10 +8,16 @@ def _step_bar_callback():
     from transformers import TrainerCallback
 
     class StepBar(TrainerCallback):
-        """A progress bar over optimisation steps with the latest training loss, and nothing printed."""
+        """A progress bar over optimisation steps with the latest training loss; nothing printed."""
+
+        bar = None  # until training begins: `evaluate()` before `train()` logs too
 
         def on_train_begin(self, args, state, control, **kwargs):
-            self.bar = tqdm(total=state.max_steps, desc="training", unit="step") if state.is_world_process_zero else None
+            self.bar = (
+                tqdm(total=state.max_steps, desc="training", unit="step")
+                if state.is_world_process_zero
+                else None
+            )
 
         def on_step_end(self, args, state, control, **kwargs):
             if self.bar is not None:
@@ -28,9 +35,10 @@ def _step_bar_callback():
 
 
 def quiet(trainer):
-    """Swap the Trainer's printed log dicts and tables for one progress bar; chapters plot `state.log_history` (ch. 02).
+    """Swap the Trainer's printed log dicts and tables for one progress bar (ch. 02).
 
-    Returns the trainer, so `trainer = quiet(Trainer(...))` reads as one step.
+    Chapters plot `state.log_history` instead. Returns the trainer, so
+    `trainer = quiet(Trainer(...))` reads as one step.
     """
     from transformers import PrinterCallback, ProgressCallback
     from transformers.utils.notebook import NotebookProgressCallback
@@ -42,10 +50,15 @@ def quiet(trainer):
 
 
 def log_history(trainer):
-    """The trainer's log as two tables: training loss by step, and evaluation metrics by step (ch. 02)."""
+    """The trainer's log as two tables: training loss and evaluation metrics, by step (ch. 02)."""
     import pandas as pd
 
     history = pd.DataFrame(trainer.state.log_history)
-    train = history.dropna(subset=["loss"]) if "loss" in history else history.iloc[:0]
-    evals = history.dropna(subset=["eval_loss"]) if "eval_loss" in history else history.iloc[:0]
-    return train.reset_index(drop=True), evals.reset_index(drop=True)
+
+    def rows_with(column):
+        # A run shorter than `logging_steps` logs no loss: an empty table, with the column to plot.
+        if column not in history:
+            return pd.DataFrame(columns=["step", "epoch", column])
+        return history.dropna(subset=[column]).reset_index(drop=True)
+
+    return rows_with("loss"), rows_with("eval_loss")

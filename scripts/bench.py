@@ -6,6 +6,7 @@ then render time of our post renderer next to plain `jupyter nbconvert --to mark
 
 Writes the table to stdout and to build/bench.md.
 """
+
 import argparse
 import sys
 import tempfile
@@ -23,8 +24,10 @@ def main(argv=None) -> int:
     notebooks = args.notebooks or sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
     env = smoke_environment()
     python, jupyter = sys.executable, str(Path(sys.executable).with_name("jupyter"))
-    rows = ["| chapter | smoke run (s) | peak RSS (MiB) | render (s) | nbconvert --to markdown (s) |",
-            "|---|---|---|---|---|"]
+    rows = [
+        "| chapter | smoke run (s) | peak RSS (MiB) | render (s) | nbconvert --to markdown (s) |",
+        "|---|---|---|---|---|",
+    ]
     failed = False
     with tempfile.TemporaryDirectory() as scratch:
         executed_dir, ours, plain = (Path(scratch) / name for name in ("executed", "ours", "plain"))
@@ -33,12 +36,40 @@ def main(argv=None) -> int:
             executed = executed_dir / Path(notebook).name
             if not run.ok:
                 failed = True
-                rows.append(f"| {Path(notebook).stem} | FAILED after {run.seconds:.1f} | {run.peak_mib:.0f} | | |")
+                rows.append(
+                    f"| {Path(notebook).stem} | FAILED after {run.seconds:.1f} | "
+                    f"{run.peak_mib:.0f} | | |"
+                )
                 continue
-            render = measure([python, "scripts/render_posts.py", str(executed), "--out", str(ours), "--overwrite"], env, ROOT)
-            convert = measure([jupyter, "nbconvert", "--to", "markdown", str(executed), "--output-dir", str(plain)], env, ROOT)
-            rows.append(f"| {Path(notebook).stem} | {run.seconds:.1f} | {run.peak_mib:.0f} | {render.seconds:.2f} | "
-                        f"{convert.seconds:.2f} |")
+            render = measure(
+                [
+                    python,
+                    "scripts/render_posts.py",
+                    str(executed),
+                    "--out",
+                    str(ours),
+                    "--overwrite",
+                ],
+                env,
+                ROOT,
+            )
+            convert = measure(
+                [
+                    jupyter,
+                    "nbconvert",
+                    "--to",
+                    "markdown",
+                    str(executed),
+                    "--output-dir",
+                    str(plain),
+                ],
+                env,
+                ROOT,
+            )
+            rows.append(
+                f"| {Path(notebook).stem} | {run.seconds:.1f} | {run.peak_mib:.0f} | "
+                f"{render.seconds:.2f} | {convert.seconds:.2f} |"
+            )
             print(rows[-1], flush=True)
     table = "\n".join(rows)
     (ROOT / "build").mkdir(exist_ok=True)

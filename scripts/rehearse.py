@@ -11,6 +11,7 @@ fails or when its peak host memory passes --max-rss-gib (a Colab runtime has abo
 
 Writes the table to stdout and build/rehearse.md, executed notebooks to build/rehearse/.
 """
+
 import argparse
 import json
 import sys
@@ -26,20 +27,34 @@ def skipped(log: Path) -> list[str]:
     """The distinct CUDA-only steps a chapter did not take, from its skip log."""
     if not log.exists():
         return []
-    steps = [json.loads(line)["step"] for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
+    steps = [
+        json.loads(line)["step"]
+        for line in log.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     return sorted(set(steps))
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path)
-    parser.add_argument("--max-rss-gib", type=float, default=12.0,
-                        help="fail a chapter whose peak host memory passes this (default 12, a Colab runtime's RAM)")
+    parser.add_argument(
+        "--max-rss-gib",
+        type=float,
+        default=12.0,
+        help=(
+            "fail a chapter whose peak host memory passes this "
+            "(default 12, a Colab runtime's RAM)"
+        ),
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "rehearse")
     args = parser.parse_args(argv)
     notebooks = args.notebooks or sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
     args.out.mkdir(parents=True, exist_ok=True)
-    rows = ["| chapter | status | seconds | peak RSS (MiB) | CUDA-only steps not taken |", "|---|---|---|---|---|"]
+    rows = [
+        "| chapter | status | seconds | peak RSS (MiB) | CUDA-only steps not taken |",
+        "|---|---|---|---|---|",
+    ]
     failures = 0
     for notebook in notebooks:
         log = args.out / f"{notebook.stem}.skipped.jsonl"
@@ -49,12 +64,19 @@ def main(argv=None) -> int:
         run = measure([sys.executable, "-c", RUN_ONE, str(notebook), str(args.out)], env, ROOT)
         status = "ok"
         if not run.ok:
-            status = f"FAILED: {run.output.strip().splitlines()[-1] if run.output.strip() else 'no output'}"
+            status = (
+                "FAILED: "
+                f"{run.output.strip().splitlines()[-1] if run.output.strip() else 'no output'}"
+            )
         elif run.peak_mib > args.max_rss_gib * 1024:
-            status = f"FAILED: peak host memory {run.peak_mib / 1024:.1f} GiB > {args.max_rss_gib} GiB"
+            status = (
+                f"FAILED: peak host memory {run.peak_mib / 1024:.1f} GiB > {args.max_rss_gib} GiB"
+            )
         failures += status != "ok"
-        rows.append(f"| {notebook.stem} | {status} | {run.seconds:.1f} | {run.peak_mib:.0f} | "
-                    f"{'; '.join(skipped(log)) or 'none'} |")
+        rows.append(
+            f"| {notebook.stem} | {status} | {run.seconds:.1f} | {run.peak_mib:.0f} | "
+            f"{'; '.join(skipped(log)) or 'none'} |"
+        )
         print(rows[-1], flush=True)
     table = "\n".join(rows)
     (args.out.parent / "rehearse.md").write_text(table + "\n", encoding="utf-8")

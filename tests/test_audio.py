@@ -1,14 +1,32 @@
-"""Unit tests for genai_course.audio (ch. 08): decoding, WER two ways, CTC collapse and the collators."""
+"""Unit tests for chapter 08's audio helpers, its FLEURS replica and its stand-ins.
+
+Decoding, WER two ways, CTC collapse, the collators; FLEURS' parquet branch (one config, languages
+as folders) loaded offline as on the hub; Whisper's token ids and the x-vector recipe as published.
+"""
+
 import io
+import json
 
 import numpy as np
 import pytest
 import soundfile as sf
 import torch
 
-from genai_course.audio import (TTSCollator, WhisperCollator, corpus_wer, ctc_collapse_steps, decode_audio,
-                                load_speech, mean_utterance_wer, normalise_transcript, replace_characters,
-                                speaker_embedding, utterance_wers)
+from genai_course.audio import (
+    TTSCollator,
+    WhisperCollator,
+    corpus_wer,
+    ctc_collapse_steps,
+    decode_audio,
+    first_clips,
+    load_speech,
+    mean_utterance_wer,
+    normalise_transcript,
+    replace_characters,
+    utterance_wers,
+)
+from genai_course.budget import HUB_RECORDS, hub_record
+from genai_course.hub import load_hub_dataset
 from genai_course.paths import data_path
 
 
@@ -88,8 +106,10 @@ class _FakeWhisperProcessor:
 
 
 def test_whisper_collator_masks_padding_and_strips_start_token():
-    rows = [{"input_features": np.zeros((2, 3)), "labels": [9, 4, 5, 1]},
-            {"input_features": np.ones((2, 3)), "labels": [9, 6, 1]}]
+    rows = [
+        {"input_features": np.zeros((2, 3)), "labels": [9, 4, 5, 1]},
+        {"input_features": np.ones((2, 3)), "labels": [9, 6, 1]},
+    ]
     batch = WhisperCollator(_FakeWhisperProcessor(), decoder_start_token_id=9)(rows)
     assert batch["input_features"].shape == (2, 2, 3)
     assert batch["labels"].tolist() == [[4, 5, 1], [6, 1, -100]]
@@ -110,12 +130,18 @@ class _FakeTTSProcessor:
         for i, r in enumerate(labels):
             spectrograms[i, : len(r["input_values"])] = r["input_values"]
             mask[i, : len(r["input_values"])] = 1
-        return {**tokens, "labels": torch.tensor(spectrograms), "decoder_attention_mask": torch.tensor(mask)}
+        return {
+            **tokens,
+            "labels": torch.tensor(spectrograms),
+            "decoder_attention_mask": torch.tensor(mask),
+        }
 
 
 def test_tts_collator_trims_to_reduction_factor_and_masks_padding():
-    rows = [{"input_ids": [3, 4], "labels": np.ones((7, 4)), "speaker_embeddings": np.zeros(512)},
-            {"input_ids": [3], "labels": np.ones((4, 4)), "speaker_embeddings": np.ones(512)}]
+    rows = [
+        {"input_ids": [3, 4], "labels": np.ones((7, 4)), "speaker_embeddings": np.zeros(512)},
+        {"input_ids": [3], "labels": np.ones((4, 4)), "speaker_embeddings": np.ones(512)},
+    ]
     batch = TTSCollator(_FakeTTSProcessor(), reduction_factor=2)(rows)
     assert batch["labels"].shape == (2, 6, 4)
     assert (batch["labels"][1, 4:] == -100).all() and (batch["labels"][1, :4] == 1).all()
@@ -129,15 +155,122 @@ def test_tts_collator_rejects_bad_reduction_factor():
         TTSCollator(_FakeTTSProcessor(), reduction_factor=0)(rows)
 
 
-def test_speaker_embedding_is_unit_length_and_deterministic():
-    wave = np.random.default_rng(0).standard_normal(16000).astype(np.float32)
-    first, second = speaker_embedding(wave, 16000), speaker_embedding(wave, 16000)
-    assert first.shape == (512,)
-    assert np.linalg.norm(first) == pytest.approx(1.0, abs=1e-5)
-    assert np.array_equal(first, second)
-    with pytest.raises(ValueError):
-        speaker_embedding(wave[:10], 16000)
-
-
 def test_replace_characters():
     assert replace_characters("dŵr a tŷ", {"ŵ": "w", "ŷ": "y"}) == "dwr a ty"
+
+
+# FLEURS on the hub's parquet branch: one `default` config, each language a folder (data_dir).
+FLEURS = "google/fleurs"
+PARQUET = "refs/convert/parquet"
+FLEURS_COLUMNS = [
+    "id",
+    "num_samples",
+    "path",
+    "audio",
+    "transcription",
+    "raw_transcription",
+    "gender",
+    "lang_id",
+    "language",
+    "lang_group_id",
+]
+
+
+@pytest.fixture
+def offline(monkeypatch):
+    monkeypatch.setenv("GENAI_PROFILE", "smoke")
+
+
+def test_fleurs_language_is_not_a_config_on_the_parquet_branch(offline):
+    # What the chapter once called, and what the hub answers to it.
+    with pytest.raises(ValueError, match="BuilderConfig 'cy_gb' not found"):
+        load_hub_dataset(FLEURS, "cy_gb", revision=PARQUET, split="train")
+
+
+def test_fleurs_without_data_dir_mixes_languages(offline):
+    rows = load_hub_dataset(FLEURS, revision=PARQUET, split="train")
+    assert set(rows["language"]) == {"Welsh", "English"}
+
+
+def test_fleurs_welsh_folder_has_the_hub_columns_and_features(offline):
+    rows = load_hub_dataset(FLEURS, revision=PARQUET, data_dir="cy_gb", split="test")
+    assert rows.column_names == FLEURS_COLUMNS
+    assert set(rows["language"]) == {"Welsh"}
+    features = rows.features
+    assert features["gender"].names == ["male", "female", "other"]
+    assert set(features["lang_id"].int2str(list(rows["lang_id"]))) == {"cy_gb"}
+    groups = features["lang_group_id"].int2str(list(rows["lang_group_id"]))
+    assert set(groups) == {"western_european_we"}
+    assert type(features["audio"]).__name__ == "Audio" and features["audio"].sampling_rate == 16000
+    assert features["id"].dtype == features["num_samples"].dtype == "int32"
+
+
+def test_first_clips_streams_a_few_undecoded_rows(offline):
+    rows = first_clips(FLEURS, 3, split="train", revision=PARQUET, data_dir="cy_gb")
+    assert len(rows) == 3 and rows.column_names == FLEURS_COLUMNS
+    wave = decode_audio(rows[0]["audio"], 16000)
+    assert wave.size == rows[0]["num_samples"]
+
+
+def test_fleurs_replica_matches_its_generator():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "make_fleurs_replica", data_path("speech", "make_fleurs_replica.py")
+    )
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    import pyarrow.parquet as pq
+
+    for (code, _), splits in script.SPLITS.items():
+        for split in splits:
+            schema = pq.read_schema(script.REPLICA / code / split / "0000.parquet")
+            stored = json.loads(schema.metadata[b"huggingface"])["info"]["features"]
+            assert stored == script.FEATURES, (code, split)
+
+
+def test_whisper_standin_prompts_with_the_hub_token_ids():
+    from transformers import WhisperProcessor
+
+    from genai_course.standins import standin_path
+
+    processor = WhisperProcessor.from_pretrained(
+        standin_path("openai/whisper-small"), language="welsh", task="transcribe"
+    )
+    generation = hub_record("openai/whisper-small", "generation_config.json")
+    prompt = processor.tokenizer("Bore da").input_ids[:4]
+    assert prompt == [
+        generation["decoder_start_token_id"],
+        generation["lang_to_id"]["<|cy|>"],
+        generation["task_to_id"]["transcribe"],
+        generation["no_timestamps_token_id"],
+    ]
+    assert len(processor.tokenizer) == hub_record("openai/whisper-small")["vocab_size"]
+
+
+def test_xvector_standin_is_the_hub_recipe_shrunk():
+    from genai_course.standins import standin_path
+    from genai_course.standins.ch08_audio import XVECTOR, XVECTOR_SHRUNK
+
+    hub = (HUB_RECORDS / XVECTOR.replace("/", "--") / "hyperparams.yaml").read_text(
+        encoding="utf-8"
+    )
+    ours = (standin_path(XVECTOR) / "hyperparams.yaml").read_text(encoding="utf-8")
+    for hub_line, our_line in XVECTOR_SHRUNK.items():
+        hub = hub.replace(hub_line, our_line)
+    assert ours == hub
+    assert "lin_neurons: 512" in ours  # SpeechT5 takes 512-number speaker embeddings
+
+
+def test_xvector_standin_loads_as_the_chapter_loads_it(tmp_path):
+    from speechbrain.inference.speaker import EncoderClassifier
+
+    from genai_course.standins import standin_path
+
+    source = str(standin_path("speechbrain/spkrec-xvect-voxceleb"))
+    encoder = EncoderClassifier.from_hparams(
+        source=source, savedir=str(tmp_path), overrides={"pretrained_path": source}
+    )
+    with torch.no_grad():
+        embedding = encoder.encode_batch(torch.randn(1, 16000))
+    assert embedding.shape == (1, 1, 512) and torch.isfinite(embedding).all()

@@ -1,12 +1,20 @@
 """Memory budgets built on the meta device agree with a real model's parameter count."""
+
 import json
 
 import pytest
 
 from genai_course import budget
 
-TINY_GPT2 = {"model_type": "gpt2", "architectures": ["GPT2LMHeadModel"], "n_embd": 64, "n_head": 4, "n_layer": 2,
-             "n_positions": 128, "vocab_size": 1000}
+TINY_GPT2 = {
+    "model_type": "gpt2",
+    "architectures": ["GPT2LMHeadModel"],
+    "n_embd": 64,
+    "n_head": 4,
+    "n_layer": 2,
+    "n_positions": 128,
+    "vocab_size": 1000,
+}
 
 
 @pytest.fixture
@@ -33,7 +41,9 @@ def test_meta_model_has_the_real_parameter_count(records):
 
 
 def test_full_training_costs_weights_grads_and_adamw(records):
-    row = budget.part_memory(budget.Part("tiny", "org/tiny", "transformers.AutoModelForCausalLM", train="all"))
+    row = budget.part_memory(
+        budget.Part("tiny", "org/tiny", "transformers.AutoModelForCausalLM", train="all")
+    )
     n = real_count()
     assert row["trainable (M)"] == round(n / 1e6, 2)
     assert row["AdamW states (GiB)"] == round(8 * n / budget.GIB, 2)
@@ -48,8 +58,10 @@ def test_lora_counts_rank_times_in_plus_out(records):
 
 
 def test_budget_table_totals_and_marks_estimates(records):
-    table = budget.memory_budget([budget.Part("tiny", "org/tiny", "transformers.AutoModelForCausalLM", train="all")],
-                                 estimated={"activations": 20.0})
+    table = budget.memory_budget(
+        [budget.Part("tiny", "org/tiny", "transformers.AutoModelForCausalLM", train="all")],
+        estimated={"activations": 20.0},
+    )
     assert table.loc["activations", "figure"] == "estimated"
     assert "does not fit" in table.loc["sum", "figure"]
 

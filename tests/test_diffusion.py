@@ -26,7 +26,8 @@ def test_schedule_rejects_zero_steps():
 def test_mixing_endpoints_and_dtype():
     schedule = noise_schedule(4)
     images = torch.rand(3, 1, 8, 8)
-    first, _ = mix_with_noise(images, torch.tensor([0, 0, 0]), schedule, torch.Generator().manual_seed(0))
+    first, _ = mix_with_noise(images, torch.tensor([0, 0, 0]), schedule,
+                              torch.Generator().manual_seed(0))
     _, last = mix_with_noise(images, torch.tensor([3, 3, 3]), schedule)
     assert first.dtype == torch.float32
     assert torch.allclose(last, images)  # the stage after the last step is the clean image
@@ -41,7 +42,8 @@ def test_mixing_rejects_out_of_range_stages():
 
 @pytest.mark.parametrize("size", [16, 32])
 def test_unet_keeps_image_shape(size):
-    model = TimeStepUNet(image_size=size, channels=1, width=8, time_dim=16, bottleneck_channels=4, hidden=16)
+    model = TimeStepUNet(image_size=size, channels=1, width=8, time_dim=16, bottleneck_channels=4,
+                         hidden=16)
     out = model(torch.randn(2, 1, size, size), torch.tensor([0.0, 0.5]))
     assert out.shape == (2, 1, size, size)
 
@@ -52,13 +54,14 @@ def test_book_sized_unet_has_about_4_3m_parameters():
 
 
 def test_unet_rejects_odd_sizes():
-    with pytest.raises(ValueError, match="divisible by 8"):
+    with pytest.raises(ValueError, match="divide by 8"):
         TimeStepUNet(image_size=20)
 
 
 def test_sampling_returns_final_images_and_trajectory():
     model = TimeStepUNet(image_size=16, width=8, time_dim=16, bottleneck_channels=4, hidden=16)
-    final, trajectory = sample_by_feedback(model, n=3, steps=6, image_shape=(1, 16, 16), keep_every=2)
+    final, trajectory = sample_by_feedback(model, n=3, steps=6, image_shape=(1, 16, 16),
+                                           keep_every=2)
     assert final.shape == (3, 1, 16, 16)
     assert len(trajectory) == 4  # the starting noise, then stages 2, 4, 6
     assert torch.equal(trajectory[-1], final)
@@ -70,3 +73,16 @@ def test_nearest_real_distance_is_zero_for_a_copy():
     assert torch.allclose(distances, torch.zeros(2), atol=1e-3)
     with pytest.raises(ValueError, match="differ in shape"):
         nearest_real_distance(torch.rand(1, 1, 2, 2), reals)
+
+
+@pytest.mark.parametrize("name", ["TimeBlock", "TimeStepUNet"])
+def test_package_copy_equals_the_chapters_definition(name):
+    import inspect
+
+    from chapter_code import defined_in_chapter
+
+    from genai_course import diffusion
+
+    chapter = defined_in_chapter("05_diffusion_from_scratch.ipynb", name)
+    assert inspect.getsource(getattr(diffusion, name)).strip() == chapter.strip(), (
+        f"chapter 05 and genai_course/diffusion.py define different {name}s: copy the chapter's")

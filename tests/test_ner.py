@@ -17,8 +17,9 @@ TEXT = "Naproxen caused tense bullae and skin fragility."
 
 
 def row(drug, effect):
-    return {"text": TEXT, "indexes": {"drug": {"start_char": [drug[0]], "end_char": [drug[1]]},
-                                      "effect": {"start_char": [effect[0]], "end_char": [effect[1]]}}}
+    return {"text": TEXT,
+            "indexes": {"drug": {"start_char": [drug[0]], "end_char": [drug[1]]},
+                        "effect": {"start_char": [effect[0]], "end_char": [effect[1]]}}}
 
 
 def test_outside_tag_is_the_letter_o():
@@ -43,12 +44,14 @@ def test_bio_tags_mark_first_word_b_and_the_rest_i():
 
 
 def test_split_words_keeps_offsets():
-    assert split_words("5-FU, twice") == [("5", 0, 1), ("-", 1, 2), ("FU", 2, 4), (",", 4, 5), ("twice", 6, 11)]
+    assert split_words("5-FU, twice") == [
+        ("5", 0, 1), ("-", 1, 2), ("FU", 2, 4), (",", 4, 5), ("twice", 6, 11)]
 
 
 def test_align_labels_labels_first_subtoken_only():
     # [CLS] nap ##roxen caused [SEP]
-    assert align_labels([None, 0, 0, 1, None], [1, 0]) == [IGNORE_INDEX, 1, IGNORE_INDEX, 0, IGNORE_INDEX]
+    expected = [IGNORE_INDEX, 1, IGNORE_INDEX, 0, IGNORE_INDEX]
+    assert align_labels([None, 0, 0, 1, None], [1, 0]) == expected
 
 
 def test_align_labels_rejects_missing_word_labels():
@@ -80,12 +83,48 @@ def test_entity_scores_per_type():
 
 def test_highlight_marks_entities_and_keeps_spacing():
     words, tags = bio_tags(TEXT, [[0, 8]], [[16, 28]])
-    assert highlight(TEXT, tags) == "**Naproxen** `DRUG` caused **tense bullae** `EFFECT` and skin fragility."
+    assert highlight(TEXT, tags) == (
+        "**Naproxen** `DRUG` caused **tense bullae** `EFFECT` and skin fragility.")
     text = "A 38-year-old took 5-FU, then had rash."
     _, tags = bio_tags(text, [[19, 23]], [[34, 38]])
-    assert highlight(text, tags) == "A 38-year-old took **5-FU** `DRUG`, then had **rash** `EFFECT`."
+    assert highlight(text, tags) == (
+        "A 38-year-old took **5-FU** `DRUG`, then had **rash** `EFFECT`.")
 
 
 def test_highlight_rejects_wrong_number_of_tags():
     with pytest.raises(ValueError):
         highlight(TEXT, ["O"])
+
+
+def test_entity_scores_weighted_is_the_support_weighted_type_mean():
+    true = [["B-DRUG", "O", "B-EFFECT", "I-EFFECT"], ["B-DRUG"]]
+    pred = [["B-DRUG", "O", "B-EFFECT", "O"], ["O"]]
+    scores = entity_scores(true, pred)
+    drug, effect = scores["DRUG"], scores["EFFECT"]
+    expected = (drug["f1"] * drug["support"] + effect["f1"] * effect["support"]) / 3
+    assert scores["weighted"]["f1"] == pytest.approx(expected)
+
+
+def test_digit_zero_outside_tag_adds_an_entity_type_and_leaves_drug_and_effect_alone():
+    # The book's bug: seqeval reads "0" as an entity of type "_", one per run of 0 tags.
+    import warnings
+
+    from seqeval.metrics import classification_report
+    from seqeval.metrics.sequence_labeling import get_entities
+
+    true = [["B-DRUG", "O", "O", "B-EFFECT", "I-EFFECT", "O"], ["O", "O", "B-DRUG", "O"]]
+    pred = [["B-DRUG", "O", "O", "B-EFFECT", "O", "O"], ["O", "O", "O", "O"]]
+
+    def digit(tags):
+        return [["0" if t == "O" else t for t in s] for s in tags]
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        # the run of two 0 tags between the drug and the effect is one entity
+        assert get_entities(digit(true)[0]) == [("DRUG", 0, 0), ("_", 1, 2), ("EFFECT", 3, 4)]
+        letter = classification_report(true, pred, output_dict=True, zero_division=0)
+        zero = classification_report(digit(true), digit(pred), output_dict=True, zero_division=0)
+    assert "_" in zero and "_" not in letter
+    for kind in ("DRUG", "EFFECT"):
+        assert zero[kind] == letter[kind]
+    assert zero["micro avg"]["f1-score"] != letter["micro avg"]["f1-score"]

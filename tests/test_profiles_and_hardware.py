@@ -1,15 +1,18 @@
-"""Profiles pick values and sources; the hardware helper decides switches and records what it skipped."""
+"""Profiles pick values and sources; the hardware helper sets switches, records what it skipped."""
+
 import json
 
 import pandas as pd
 import pytest
 
-from genai_course import machine as hw
 from genai_course import hub, profile, standins
+from genai_course import machine as hw
 
 
-@pytest.mark.parametrize("name, values, hub_source", [("full", "full", True), ("smoke", "smoke", False),
-                                                       ("rehearse", "full", False)])
+@pytest.mark.parametrize(
+    "name, values, hub_source",
+    [("full", "full", True), ("smoke", "smoke", False), ("rehearse", "full", False)],
+)
 def test_profiles(monkeypatch, name, values, hub_source):
     monkeypatch.setenv("GENAI_PROFILE", name)
     assert profile.pick(full="full", smoke="smoke") == values
@@ -44,14 +47,21 @@ def test_cpu_skips_cuda_only_steps_and_logs_them(tmp_path, monkeypatch):
     assert not cpu.four_bit and not cpu.offload
     assert str(cpu.compute_dtype()) == "torch.float32"
     steps = [json.loads(line)["step"] for line in log.read_text().splitlines()]
-    assert steps == ["mixed-precision training (fp16/bf16 autocast)", "4-bit quantisation (bitsandbytes)",
-                     "model CPU offload", "half-precision weights"]
+    assert steps == [
+        "mixed-precision training (fp16/bf16 autocast)",
+        "4-bit quantisation (bitsandbytes)",
+        "model CPU offload",
+        "half-precision weights",
+    ]
 
 
 def test_t4_trains_in_fp16_unless_the_model_overflows():
     t4 = hw.Hardware("cuda", "Tesla T4", 14.7, native_bf16=False, bitsandbytes=True)
     assert t4.mixed_precision() == {"bf16": False, "fp16": True}
-    assert t4.mixed_precision(fp16_safe=False) == {"bf16": False, "fp16": False}  # T5: float32, not emulated bf16
+    assert t4.mixed_precision(fp16_safe=False) == {
+        "bf16": False,
+        "fp16": False,
+    }  # T5: float32, not emulated bf16
     assert str(t4.compute_dtype(fp16_safe=False)) == "torch.float32" and t4.four_bit
     a100 = hw.Hardware("cuda", "A100", 80, native_bf16=True, bitsandbytes=True)
     assert a100.mixed_precision(fp16_safe=False) == {"bf16": True, "fp16": False}
@@ -65,7 +75,9 @@ def test_offline_profiles_load_the_replica_with_the_real_arguments(tmp_path, mon
         pd.DataFrame({"text": [f"{split} one", f"{split} two"]}).to_parquet(folder / "0000.parquet")
     monkeypatch.setattr(hub, "REPLICAS_DIR", tmp_path)
     monkeypatch.setenv("GENAI_PROFILE", "rehearse")
-    data = hub.load_hub_dataset("org/speech", data_dir="cy_gb", revision="refs/convert/parquet", split="train")
+    data = hub.load_hub_dataset(
+        "org/speech", data_dir="cy_gb", revision="refs/convert/parquet", split="train"
+    )
     assert data["text"] == ["train one", "train two"]
     with pytest.raises(ValueError, match="BuilderConfig 'cy_gb' not found"):
         hub.load_hub_dataset("org/speech", "cy_gb", revision="refs/convert/parquet")
