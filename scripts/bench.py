@@ -14,7 +14,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from genai_course.publish.execute import RUN_ONE, measure, smoke_environment  # noqa: E402
+from genai_course.publish.execute import (  # noqa: E402
+    RUN_ONE,
+    measure,
+    smoke_environment,
+    write_report,
+)
 
 
 def main(argv=None) -> int:
@@ -71,10 +76,7 @@ def main(argv=None) -> int:
                 f"{render.seconds:.2f} | {convert.seconds:.2f} |"
             )
             print(rows[-1], flush=True)
-    table = "\n".join(rows)
-    (ROOT / "build").mkdir(exist_ok=True)
-    (ROOT / "build" / "bench.md").write_text(table + "\n", encoding="utf-8")
-    print("\n" + table)
+    write_report(rows, ROOT / "build" / "bench.md")
     return 1 if failed else 0
 
 

@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("GENAI_PROFILE", "smoke")  # the shipped replica, offline
 from genai_course import rag  # noqa: E402
+from genai_course.publish.execute import write_report  # noqa: E402
 
 DIMENSIONS = 384
 
@@ -124,10 +125,7 @@ def main(argv=None) -> int:
                 f"| {p95:.2f} |"
             )
             print(rows[-1], flush=True)
-    table = "\n".join(rows)
-    (ROOT / "build").mkdir(exist_ok=True)
-    (ROOT / "build" / "bench_retrieval.md").write_text(table + "\n", encoding="utf-8")
-    print("\n" + table)
+    write_report(rows, ROOT / "build" / "bench_retrieval.md")
     return 0
 
 

@@ -20,7 +20,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from genai_course.machine import SKIP_LOG_ENV  # noqa: E402
-from genai_course.publish.execute import RUN_ONE, measure, offline_environment  # noqa: E402
+from genai_course.publish.execute import (  # noqa: E402
+    RUN_ONE,
+    measure,
+    offline_environment,
+    write_report,
+)
 
 
 def skipped(log: Path) -> list[str]:
@@ -78,9 +83,8 @@ def main(argv=None) -> int:
             f"{'; '.join(skipped(log)) or 'none'} |"
         )
         print(rows[-1], flush=True)
-    table = "\n".join(rows)
-    (args.out.parent / "rehearse.md").write_text(table + "\n", encoding="utf-8")
-    print("\n" + table + f"\n\nexecuted notebooks: {args.out}")
+    write_report(rows, args.out.parent / "rehearse.md")
+    print(f"\nexecuted notebooks: {args.out}")
     return 1 if failures else 0
 
 

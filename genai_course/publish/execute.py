@@ -203,3 +203,12 @@ def measure(command: list[str], env: dict, cwd: Path) -> Measured:
         out.seek(0)
         output = out.read().decode("utf-8", "replace")
     return Measured(seconds, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status) == 0, output)
+
+
+def write_report(rows: list[str], path: Path) -> str:
+    """Write a benchmark's markdown table to `path` (its folder made if needed) and print it."""
+    table = "\n".join(rows)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(table + "\n", encoding="utf-8")
+    print("\n" + table, flush=True)
+    return table
